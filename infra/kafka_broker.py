@@ -1,0 +1,158 @@
+"""Apache Kafka 4.x in KRaft mode: one process that is both broker and controller, data under var/."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import subprocess
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from infra.errors import ServiceError, SetupError
+from infra.jars import classpath, fetch_jars
+
+__all__ = ["TOPICS", "TopicSpec", "prepare", "command", "create_topics", "kafka_ready"]
+
+logger = logging.getLogger(__name__)
+
+POM = Path(__file__).resolve().parent / "kafka" / "pom.xml"
+DAY_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    retention_ms: int
+
+
+# Names, partitions and retention fixed by DESIGN.md.
+TOPICS = (
+    TopicSpec("logs", 3, 7 * DAY_MS),
+    TopicSpec("logs.classified", 3, DAY_MS),
+    TopicSpec("logs.dlq", 1, 7 * DAY_MS),
+    TopicSpec("alerts", 1, DAY_MS),
+    TopicSpec("alerts.dlq", 1, 7 * DAY_MS),
+)
+
+LOG4J = """\
+status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = WARN
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.server.name = kafka.server.KafkaRaftServer
+logger.server.level = INFO
+"""
+
+
+def _jars(var_dir: Path) -> Path:
+    return var_dir / "jars" / "kafka"
+
+
+def prepare(var_dir: Path) -> None:
+    """Resolve Kafka's jars into ``var/jars/kafka`` (once per pom)."""
+    fetch_jars(POM, _jars(var_dir))
+
+
+def command(var_dir: Path, port: int, controller_port: int, heap_mb: int) -> list[str]:
+    """Write the broker's config, format its storage on first start, and return the argv that runs it.
+
+    :param var_dir: runtime state folder; data goes to ``var/kafka/data``.
+    :param port: client listener port on 127.0.0.1.
+    :param controller_port: KRaft controller listener port on 127.0.0.1.
+    :param heap_mb: maximum JVM heap.
+    """
+    home = var_dir / "kafka"
+    data = home / "data"
+    home.mkdir(parents=True, exist_ok=True)
+    props = home / "server.properties"
+    props.write_text(
+        "\n".join(
+            [
+                "process.roles=broker,controller",
+                "node.id=1",
+                f"controller.quorum.bootstrap.servers=127.0.0.1:{controller_port}",
+                f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+                f"advertised.listeners=PLAINTEXT://127.0.0.1:{port}",
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                f"log.dirs={data}",
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "group.initial.rebalance.delay.ms=0",
+                "auto.create.topics.enable=false",
+                # 1 MB raw lines plus the producer's envelope must fit.
+                "message.max.bytes=4194304",
+                "",
+            ]
+        )
+    )
+    log4j = home / "log4j2.properties"
+    log4j.write_text(LOG4J)
+    cp = classpath(_jars(var_dir))
+    if not (data / "meta.properties").exists():
+        fmt = ["java", "-cp", cp, f"-Dlog4j2.configurationFile={log4j}", "kafka.tools.StorageTool", "format",
+               "-t", uuid.uuid4().hex[:22], "-c", str(props), "--standalone"]
+        done = subprocess.run(fmt, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SetupError(f"Formatting Kafka storage in {data} failed: {done.stderr.strip()[-500:]}")
+    return [
+        "java", f"-Xmx{heap_mb}m", f"-Xms{min(heap_mb, 256)}m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+        f"-Dlog4j2.configurationFile={log4j}", f"-Dkafka.logs.dir={home / 'logs'}",
+        "-cp", cp, "kafka.Kafka", str(props),
+    ]
+
+
+def kafka_ready(bootstrap_servers: str) -> bool:
+    """True when the broker answers a metadata request."""
+    host, port = bootstrap_servers.split(",")[0].rsplit(":", 1)
+    try:
+        # A plain connect first keeps kafka-python from logging a refused connection every poll.
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        return False
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=3000)
+    except KafkaError:
+        return False
+    try:
+        admin.list_topics()
+        return True
+    except KafkaError:
+        return False
+    finally:
+        admin.close()
+
+
+def create_topics(bootstrap_servers: str, topics: tuple[TopicSpec, ...] = TOPICS) -> list[str]:
+    """Create the topics that do not exist yet; returns the names created.
+
+    :param bootstrap_servers: Kafka to talk to.
+    :param topics: the topics to ensure.
+    """
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=10000)
+    try:
+        existing = set(admin.list_topics())
+        created = []
+        for spec in (t for t in topics if t.name not in existing):
+            try:
+                admin.create_topics([NewTopic(spec.name, spec.partitions, 1,
+                                              topic_configs={"retention.ms": str(spec.retention_ms),
+                                                             "max.message.bytes": "4194304"})])
+                created.append(spec.name)
+            except TopicAlreadyExistsError:
+                pass  # created by a concurrent starter
+            except KafkaError as exc:
+                raise ServiceError(f"Creating Kafka topic {spec.name} failed: {exc}") from exc
+        return created
+    finally:
+        admin.close()

@@ -1,0 +1,60 @@
+"""Real Kafka and Elasticsearch for a test session: free ports, state in a temporary folder, jars shared."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from infra import kafka_broker
+from infra.config import REPO_ROOT
+from infra.supervisor import Service, Supervisor
+
+__all__ = ["free_port", "TestStack"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class TestStack:
+    """Services started for one test session; jars come from the repository's var/jars."""
+
+    var_dir: Path
+
+    def __post_init__(self) -> None:
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        jars = REPO_ROOT / "var" / "jars"
+        jars.mkdir(parents=True, exist_ok=True)
+        link = self.var_dir / "jars"
+        if not link.exists():
+            link.symlink_to(jars)
+        self.supervisor = Supervisor(self.var_dir)
+
+    def start_kafka(self) -> str:
+        kafka_broker.prepare(self.var_dir)
+        port, controller = free_port(), free_port()
+        bootstrap = f"127.0.0.1:{port}"
+        argv = kafka_broker.command(self.var_dir, port, controller, heap_mb=512)
+        self.supervisor.start(Service("kafka", argv, lambda: kafka_broker.kafka_ready(bootstrap),
+                                      ports=(port, controller)))
+        kafka_broker.create_topics(bootstrap)
+        return bootstrap
+
+    def start_elasticsearch(self) -> str:
+        from infra import elasticsearch_node  # imported here so Kafka-only tests never need the ES jars
+
+        elasticsearch_node.prepare(self.var_dir)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        argv = elasticsearch_node.command(self.var_dir, port, heap_mb=768)
+        self.supervisor.start(Service("elasticsearch", argv, lambda: elasticsearch_node.es_ready(url),
+                                      ready_timeout_s=180, ports=(port,)))
+        return url
+
+    def stop(self) -> None:
+        for name in ("elasticsearch", "kafka"):
+            self.supervisor.stop(name)
