@@ -19,6 +19,7 @@ __all__ = [
     "EsConfig",
     "SparkConfig",
     "ApiConfig",
+    "AlertingConfig",
     "load_config",
 ]
 
@@ -46,6 +47,7 @@ class EsConfig:
     index_prefix: str = "logs_classified"
     request_timeout_s: float = 10.0
     bulk_chunk_size: int = 2000
+    bulk_timeout_s: float = 60.0
     bulk_max_retries: int = 6
 
     @property
@@ -67,6 +69,43 @@ class ApiConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = ""
+    # auto: tokens required when listening beyond loopback, or with a public URL or Access configured.
+    auth: str = "auto"
+    access_team_domain: str = ""
+    access_audience: str = ""
+    access_jwks_ttl_s: float = 3600.0
+    rate_limit_per_s: float = 20.0
+    rate_limit_burst: int = 60
+    search_max_size: int = 500
+    search_timeout_ms: int = 5000
+    stats_max_buckets: int = 50
+    tail_topic: str = "logs.classified"
+    ws_queue_size: int = 1000
+    ws_max_clients: int = 200
+    health_stale_s: float = 60.0
+    health_timeout_s: float = 2.0
+    alerts_index: str = "alerts"
+
+
+@dataclass(frozen=True)
+class AlertingConfig:
+    routes_file: str = "alerting/routes.yaml"
+    consumer_group: str = "alerting"
+    topic: str = "alerts"
+    dlq_topic: str = "alerts.dlq"
+    # Per HTTP call to Slack or Telegram.
+    send_timeout_s: float = 10.0
+    max_attempts: int = 5
+    initial_backoff_s: float = 1.0
+    max_backoff_s: float = 30.0
+    # Total time one delivery may spend retrying (Retry-After included) before it goes to the DLQ.
+    delivery_deadline_s: float = 120.0
+    commit_interval_s: float = 1.0
+    status_interval_s: float = 5.0
+    silence_refresh_s: float = 5.0
+    history_flush_s: float = 1.0
+    max_in_flight: int = 1000
+    state_retention_s: float = 604800.0
 
 
 @dataclass(frozen=True)
@@ -76,14 +115,24 @@ class Config:
     es: EsConfig = field(default_factory=EsConfig)
     spark: SparkConfig = field(default_factory=SparkConfig)
     api: ApiConfig = field(default_factory=ApiConfig)
+    alerting: AlertingConfig = field(default_factory=AlertingConfig)
 
     def as_env(self) -> dict[str, str]:
         """The environment variables that reproduce this config in a child process."""
         env = {"LOGWATCH_VAR_DIR": str(self.var_dir)}
-        for section in ("kafka", "es", "spark", "api"):
+        for section in SECTIONS:
             for f in dataclasses.fields(getattr(self, section)):
                 env[f"{section.upper()}_{f.name.upper()}"] = str(getattr(getattr(self, section), f.name))
         return env
+
+
+SECTIONS: dict[str, type[Any]] = {
+    "kafka": KafkaConfig,
+    "es": EsConfig,
+    "spark": SparkConfig,
+    "api": ApiConfig,
+    "alerting": AlertingConfig,
+}
 
 
 def _convert(value: Any, kind: Any, where: str) -> Any:
@@ -128,12 +177,11 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         raise ConfigError(f"Cannot read config file {path}: {exc}; fix or remove it.") from exc
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of sections.")
-    sections = {"kafka": KafkaConfig, "es": EsConfig, "spark": SparkConfig, "api": ApiConfig}
-    unknown = set(raw) - set(sections) - {"var_dir"}
+    unknown = set(raw) - set(SECTIONS) - {"var_dir"}
     if unknown:
         raise ConfigError(f"{path}: unknown section {sorted(unknown)[0]}; remove or rename it.")
     parts = {}
-    for name, cls in sections.items():
+    for name, cls in SECTIONS.items():
         section_raw = raw.get(name) or {}
         if not isinstance(section_raw, dict):
             raise ConfigError(f"{path}: section {name} must be a mapping.")
@@ -142,5 +190,3 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     if not var_dir.is_absolute():
         var_dir = REPO_ROOT / var_dir
     return Config(var_dir=var_dir, **parts)
-
-

@@ -1,10 +1,10 @@
 """Errors raised while configuring and running the services.
 
-    LogwatchError            (root of every error the project raises)
-    └── InfraError
-        ├── ConfigError       a config file or environment override is invalid
-        ├── SetupError        fetching jars or preparing a service's files failed
-        └── ServiceError      a service would not start, or its port is taken
+LogwatchError            (root of every error the project raises)
+└── InfraError
+    ├── ConfigError       a config file or environment override is invalid
+    ├── SetupError        fetching jars or preparing a service's files failed
+    └── ServiceError      a service would not start, or its port is taken
 """
 
 from __future__ import annotations

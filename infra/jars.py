@@ -30,8 +30,17 @@ def fetch_jars(pom: Path, dest: Path) -> None:
     if dest.exists():
         shutil.rmtree(dest)
     logger.info('resolving jars pom="%s" dest="%s"', pom, dest)
-    cmd = ["mvn", "-q", "-B", "-s", str(SETTINGS), "-f", str(pom), "dependency:copy-dependencies",
-           f"-DoutputDirectory={dest}"]
+    cmd = [
+        "mvn",
+        "-q",
+        "-B",
+        "-s",
+        str(SETTINGS),
+        "-f",
+        str(pom),
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={dest}",
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).splitlines()[-15:])

@@ -100,15 +100,34 @@ def command(var_dir: Path, port: int, controller_port: int, heap_mb: int) -> lis
     log4j.write_text(LOG4J)
     cp = classpath(_jars(var_dir))
     if not (data / "meta.properties").exists():
-        fmt = ["java", "-cp", cp, f"-Dlog4j2.configurationFile={log4j}", "kafka.tools.StorageTool", "format",
-               "-t", uuid.uuid4().hex[:22], "-c", str(props), "--standalone"]
+        fmt = [
+            "java",
+            "-cp",
+            cp,
+            f"-Dlog4j2.configurationFile={log4j}",
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            uuid.uuid4().hex[:22],
+            "-c",
+            str(props),
+            "--standalone",
+        ]
         done = subprocess.run(fmt, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SetupError(f"Formatting Kafka storage in {data} failed: {done.stderr.strip()[-500:]}")
     return [
-        "java", f"-Xmx{heap_mb}m", f"-Xms{min(heap_mb, 256)}m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
-        f"-Dlog4j2.configurationFile={log4j}", f"-Dkafka.logs.dir={home / 'logs'}",
-        "-cp", cp, "kafka.Kafka", str(props),
+        "java",
+        f"-Xmx{heap_mb}m",
+        f"-Xms{min(heap_mb, 256)}m",
+        "-XX:+UseG1GC",
+        "-Djava.awt.headless=true",
+        f"-Dlog4j2.configurationFile={log4j}",
+        f"-Dkafka.logs.dir={home / 'logs'}",
+        "-cp",
+        cp,
+        "kafka.Kafka",
+        str(props),
     ]
 
 
@@ -145,9 +164,19 @@ def create_topics(bootstrap_servers: str, topics: tuple[TopicSpec, ...] = TOPICS
         created = []
         for spec in (t for t in topics if t.name not in existing):
             try:
-                admin.create_topics([NewTopic(spec.name, spec.partitions, 1,
-                                              topic_configs={"retention.ms": str(spec.retention_ms),
-                                                             "max.message.bytes": "4194304"})])
+                admin.create_topics(
+                    [
+                        NewTopic(
+                            spec.name,
+                            spec.partitions,
+                            1,
+                            topic_configs={
+                                "retention.ms": str(spec.retention_ms),
+                                "max.message.bytes": "4194304",
+                            },
+                        )
+                    ]
+                )
                 created.append(spec.name)
             except TopicAlreadyExistsError:
                 pass  # created by a concurrent starter

@@ -5,6 +5,7 @@ One place knows how to run each service; `python -m infra` (make run/stop) and t
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -33,6 +34,8 @@ class Service:
     ports: tuple[int, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     cwd: Path | None = None
+    # Tests set this so a killed test run cannot leave services behind; `make run` leaves them running.
+    die_with_parent: bool = False
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
@@ -43,6 +46,11 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
         except OSError:
             return True
     return False
+
+
+def _kill_me_with_parent() -> None:
+    # Linux prctl(PR_SET_PDEATHSIG, SIGKILL): the kernel kills this child when its parent exits.
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
 
 
 def _alive(pid: int) -> bool:
@@ -100,8 +108,13 @@ class Supervisor:
         env = {**os.environ, **service.env}
         started = time.monotonic()
         proc = subprocess.Popen(
-            service.argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-            cwd=service.cwd, start_new_session=True,
+            service.argv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=service.cwd,
+            start_new_session=True,
         )
         log.close()
         (self.run_dir / f"{service.name}.pid").write_text(str(proc.pid))
@@ -115,8 +128,12 @@ class Supervisor:
                     f"see {self.log_path(service.name)}:\n{self.tail(service.name)}"
                 )
             if service.ready():
-                logger.info('service ready name="%s" pid=%d seconds=%.1f', service.name, proc.pid,
-                            time.monotonic() - started)
+                logger.info(
+                    'service ready name="%s" pid=%d seconds=%.1f',
+                    service.name,
+                    proc.pid,
+                    time.monotonic() - started,
+                )
                 return proc.pid
             time.sleep(0.5)
         self.stop(service.name)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from infra import kafka_broker
 from infra.config import REPO_ROOT
+from infra.jars import fetch_jars
 from infra.supervisor import Service, Supervisor
 
 __all__ = ["free_port", "TestStack"]
@@ -22,6 +25,8 @@ def free_port() -> int:
 @dataclass
 class TestStack:
     """Services started for one test session; jars come from the repository's var/jars."""
+
+    __test__ = False  # not a pytest test class, despite its name
 
     var_dir: Path
 
@@ -39,22 +44,58 @@ class TestStack:
         port, controller = free_port(), free_port()
         bootstrap = f"127.0.0.1:{port}"
         argv = kafka_broker.command(self.var_dir, port, controller, heap_mb=512)
-        self.supervisor.start(Service("kafka", argv, lambda: kafka_broker.kafka_ready(bootstrap),
-                                      ports=(port, controller)))
+        self.supervisor.start(
+            Service(
+                "kafka",
+                argv,
+                lambda: kafka_broker.kafka_ready(bootstrap),
+                ports=(port, controller),
+                die_with_parent=True,
+            )
+        )
         kafka_broker.create_topics(bootstrap)
         return bootstrap
 
     def start_elasticsearch(self) -> str:
-        from infra import elasticsearch_node  # imported here so Kafka-only tests never need the ES jars
+        # Imported here so Kafka-only tests never need the Elasticsearch jars.
+        from infra import elasticsearch_node
+        from infra.stack import es_ready
 
         elasticsearch_node.prepare(self.var_dir)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         argv = elasticsearch_node.command(self.var_dir, port, heap_mb=768)
-        self.supervisor.start(Service("elasticsearch", argv, lambda: elasticsearch_node.es_ready(url),
-                                      ready_timeout_s=180, ports=(port,)))
+        self.supervisor.start(
+            Service(
+                "elasticsearch", argv, lambda: es_ready(url), ready_timeout_s=180, ports=(port,), die_with_parent=True
+            )
+        )
         return url
 
+    def streaming_service(self, kafka_bootstrap: str, es_url: str, **env: str) -> Service:
+        """The streaming job as a service of this stack (start it with ``self.supervisor.start``)."""
+        from infra import stack  # imported here so Kafka-only tests never need Spark
+
+        fetch_jars(stack.SPARK_POM, self.var_dir / "jars" / "spark")
+        env = {
+            "LOGWATCH_VAR_DIR": str(self.var_dir),
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "ES_URL": es_url,
+            "SPARK_MASTER": "local[2]",
+            "SPARK_TRIGGER_INTERVAL_MS": "500",
+            **env,
+        }
+        status = self.var_dir / "streaming" / "status.json"
+        return Service(
+            "streaming",
+            [sys.executable, "-m", "streaming"],
+            stack.streaming_ready(status, time.time()),
+            ready_timeout_s=180,
+            env=env,
+            cwd=REPO_ROOT,
+            die_with_parent=True,
+        )
+
     def stop(self) -> None:
-        for name in ("elasticsearch", "kafka"):
+        for name in ("streaming", "elasticsearch", "kafka"):
             self.supervisor.stop(name)

@@ -24,6 +24,7 @@ public final class EsNode {
     private EsNode() {}
 
     public static void main(String[] args) throws Exception {
+        LogConfigurator.registerErrorListener();
         Path home = Path.of(System.getProperty("es.path.home")).toAbsolutePath();
         Settings.Builder input = Settings.builder().put("path.home", home.toString());
         for (String arg : args) {
@@ -33,10 +34,11 @@ public final class EsNode {
             }
             input.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
+        // Elasticsearch's own logging facade must be bound before anything (x-content loading) logs.
+        LogConfigurator.configureESLogging();
         // Same merge as server-cli: config/elasticsearch.yml, then command-line settings on top.
         Environment env = InternalSettingsPreparer.prepareEnvironment(input.build(), Map.of(), home.resolve("config"), () -> "logwatch");
 
-        LogConfigurator.registerErrorListener();
         LogConfigurator.setNodeName(Node.NODE_NAME_SETTING.get(env.settings()));
         LogConfigurator.configure(env, true);
 

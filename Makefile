@@ -1,0 +1,37 @@
+# Thin wrappers over the project's scripts: `make run` and `make test` set up whatever is missing first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test setup stop status clean check bench train
+
+run: setup
+	@$(PY) -m infra run
+
+test: setup
+	@$(PY) -m pytest
+
+setup: $(INSTALLED)
+	@$(PY) -m infra setup
+
+# Reinstalled only when pyproject.toml changes.
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+stop:
+	@test -x $(PY) && $(PY) -m infra stop || true
+
+status: $(INSTALLED)
+	@$(PY) -m infra status
+
+clean: stop
+	rm -rf var
+
+check: $(INSTALLED)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy producers streaming nlp api alerting infra

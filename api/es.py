@@ -1,0 +1,66 @@
+"""Every Elasticsearch call the API makes goes through here: timeouts from config, errors as one sentence."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+import elastic_transport
+import elasticsearch
+
+from api.errors import BadRequestError, UpstreamError
+
+__all__ = ["es_call", "es_reason"]
+
+logger = logging.getLogger(__name__)
+
+
+def es_reason(exc: elasticsearch.ApiError) -> str:
+    """The innermost ``reason`` Elasticsearch gave, without the noise around it."""
+    info: Any = exc.info if isinstance(exc.info, dict) else {}
+    error = info.get("error", {})
+    while isinstance(error, dict):
+        causes = error.get("root_cause") or []
+        if error.get("caused_by"):
+            error = error["caused_by"]
+        elif causes and isinstance(causes[0], dict) and causes[0] is not error:
+            error = causes[0]
+            if not error.get("caused_by"):
+                return str(error.get("reason") or error.get("type") or exc.message)
+        else:
+            return str(error.get("reason") or error.get("type") or exc.message)
+    return str(error or exc.message)
+
+
+async def es_call(call: Awaitable[Any], what: str, url: str) -> dict[str, Any]:
+    """Await one Elasticsearch request and turn its failures into API errors.
+
+    :param call: the client coroutine (already given its timeout).
+    :param what: what the request was for, for the sentence and the log line.
+    :param url: the Elasticsearch URL, for the sentence.
+    """
+    try:
+        response = await call
+    except elasticsearch.BadRequestError as exc:
+        raise BadRequestError(
+            f"Elasticsearch rejected the {what}: {es_reason(exc)}; change the request."
+        ) from exc
+    except elasticsearch.ApiError as exc:
+        logger.warning(
+            "elasticsearch error what=%r status=%s reason=%r", what, exc.meta.status, es_reason(exc)
+        )
+        raise UpstreamError(
+            f"Elasticsearch answered {exc.meta.status} to the {what}: {es_reason(exc)}; try again shortly."
+        ) from exc
+    except (
+        elastic_transport.ConnectionError,
+        elastic_transport.ConnectionTimeout,
+        elastic_transport.TransportError,
+    ) as exc:
+        logger.warning("elasticsearch unreachable what=%r url=%r error=%r", what, url, type(exc).__name__)
+        raise UpstreamError(
+            f"Elasticsearch at {url} did not answer the {what} in time: start it (make run) or check es.url."
+        ) from exc
+    body = response.body if hasattr(response, "body") else response
+    return body if isinstance(body, dict) else {}

@@ -1,0 +1,167 @@
+"""``GET /logs/stats`` (counts by field) and ``GET /logs/trends`` (date histogram split by a field)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.es import es_call
+from api.filters import LogFilter, log_filter
+from api.state import AppState, get_state
+from api.timerange import choose_interval_ms, format_interval, iso, resolve_range
+
+__all__ = ["router", "StatsResponse", "TrendsResponse"]
+
+router = APIRouter(tags=["stats"])
+
+STAT_FIELDS = ("category", "level", "service", "host")
+SPLIT_SIZE = 10
+
+
+class Count(BaseModel):
+    key: str
+    count: int
+
+
+class StatsResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    total: int
+    from_: str = Field(alias="from")
+    to: str
+    fields: dict[str, list[Count]]
+    took_ms: int
+
+
+class Bucket(BaseModel):
+    t: str
+    t_ms: int
+    total: int
+    counts: dict[str, int]
+
+
+class TrendsResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    from_: str = Field(alias="from")
+    to: str
+    interval: str
+    interval_ms: int
+    split: str | None
+    keys: list[str] = Field(description="Split values, largest first (the stacking order).")
+    buckets: list[Bucket]
+    total: int
+    took_ms: int
+
+
+RangeFrom = Annotated[
+    str | None, Query(alias="from", max_length=64, description="now-15m, RFC 3339 or epoch ms.")
+]
+RangeTo = Annotated[str | None, Query(max_length=64, description="now, RFC 3339 or epoch ms.")]
+
+
+@router.get("/logs/stats", response_model=StatsResponse, summary="Counts by category, level, service, host")
+async def log_stats(
+    filters: Annotated[LogFilter, Depends(log_filter)],
+    state: Annotated[AppState, Depends(get_state)],
+    from_: RangeFrom = None,
+    to: RangeTo = None,
+) -> StatsResponse:
+    """How many logs match, and the top values of each field (for one-click filters)."""
+    time_range = resolve_range(from_, to)
+    size = state.config.api.stats_max_buckets
+    es = state.async_es()
+    result = await es_call(
+        es.options(request_timeout=state.es_timeout_s).search(
+            index=state.index,
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            size=0,
+            track_total_hits=True,
+            query=filters.es_query(time_range),
+            timeout=f"{state.config.api.search_timeout_ms}ms",
+            aggs={f: {"terms": {"field": f, "size": size}} for f in STAT_FIELDS},
+        ),
+        "stats query",
+        state.config.es.url,
+    )
+    aggs = result.get("aggregations", {})
+    return StatsResponse(
+        total=int(result.get("hits", {}).get("total", {}).get("value", 0)),
+        **{"from": iso(time_range.start)},
+        to=iso(time_range.end),
+        fields={
+            f: [
+                Count(key=str(b["key"]), count=int(b["doc_count"]))
+                for b in aggs.get(f, {}).get("buckets", [])
+            ]
+            for f in STAT_FIELDS
+        },
+        took_ms=int(result.get("took", 0)),
+    )
+
+
+@router.get("/logs/trends", response_model=TrendsResponse, summary="Histogram over time, split by a field")
+async def log_trends(
+    filters: Annotated[LogFilter, Depends(log_filter)],
+    state: Annotated[AppState, Depends(get_state)],
+    from_: RangeFrom = None,
+    to: RangeTo = None,
+    split: Annotated[Literal["category", "level", "service", "none"], Query()] = "category",
+    buckets: Annotated[int, Query(ge=10, le=300, description="Roughly how many bars to aim for.")] = 80,
+) -> TrendsResponse:
+    """Counts per time bucket; the interval is the smallest nice step giving at most ``buckets`` bars."""
+    time_range = resolve_range(from_, to)
+    step_ms = choose_interval_ms(time_range.span_ms, buckets)
+    start_ms = int(time_range.start.timestamp() * 1000)
+    end_ms = int(time_range.end.timestamp() * 1000)
+    histogram: dict[str, Any] = {
+        "date_histogram": {
+            "field": "timestamp",
+            "fixed_interval": format_interval(step_ms),
+            "min_doc_count": 0,
+            "extended_bounds": {"min": start_ms, "max": end_ms},
+        }
+    }
+    if split != "none":
+        histogram["aggs"] = {"split": {"terms": {"field": split, "size": SPLIT_SIZE}}}
+    es = state.async_es()
+    result = await es_call(
+        es.options(request_timeout=state.es_timeout_s).search(
+            index=state.index,
+            ignore_unavailable=True,
+            allow_no_indices=True,
+            size=0,
+            track_total_hits=True,
+            query=filters.es_query(time_range),
+            timeout=f"{state.config.api.search_timeout_ms}ms",
+            aggs={"over_time": histogram},
+        ),
+        "trends query",
+        state.config.es.url,
+    )
+    raw = result.get("aggregations", {}).get("over_time", {}).get("buckets", [])
+    totals: dict[str, int] = {}
+    out: list[Bucket] = []
+    for b in raw:
+        counts = {str(s["key"]): int(s["doc_count"]) for s in b.get("split", {}).get("buckets", [])}
+        for k, v in counts.items():
+            totals[k] = totals.get(k, 0) + v
+        key_ms = int(b["key"])
+        out.append(Bucket(t=iso_ms(key_ms), t_ms=key_ms, total=int(b["doc_count"]), counts=counts))
+    return TrendsResponse(
+        **{"from": iso(time_range.start)},
+        to=iso(time_range.end),
+        interval=format_interval(step_ms),
+        interval_ms=step_ms,
+        split=None if split == "none" else split,
+        keys=sorted(totals, key=lambda k: (-totals[k], k)),
+        buckets=out,
+        total=int(result.get("hits", {}).get("total", {}).get("value", 0)),
+        took_ms=int(result.get("took", 0)),
+    )
+
+
+def iso_ms(ms: int) -> str:
+    return iso(datetime.fromtimestamp(ms / 1000, UTC))

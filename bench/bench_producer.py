@@ -1,0 +1,275 @@
+"""Cost of logging through the producer in the calling thread, and throughput to a real Kafka vs kcat.
+
+Run: ``.venv/bin/python bench/bench_producer.py [--bootstrap HOST:PORT] [--events N]``.
+Without ``--bootstrap`` it starts its own broker (tests.services.TestStack, ~10-40 s). Events go to a
+temporary topic that is deleted afterwards, never to ``logs``.
+
+Figures:
+- ``emit()`` and ``logger.info()`` latency per call in the calling thread, p50/p99/p99.9/max in µs, with
+  the broker connected and the sender thread working (wall clock), plus the calling thread's CPU time
+  per call (not inflated by other processes on a shared machine);
+- ``logger.info()`` through a do-nothing handler: the cost of Python logging itself, for reference;
+- throughput: the same serialized events sent by the producer and by kcat (librdkafka; Debian package
+  ``kafkacat``), with acks=all and gzip, in events per wall second and per CPU second of the sender.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import kafka  # noqa: E402
+from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
+
+from producers import KafkaLogHandler, LogProducer  # noqa: E402
+
+__all__ = ["main"]
+
+MESSAGE = "Search query 'jazz piano' by user u48213 returned 134 results in 38 ms"
+
+
+def percentiles(samples: array[int]) -> str:
+    ordered = sorted(samples)
+    n = len(ordered)
+
+    def at(q: float) -> float:
+        return ordered[min(n - 1, int(q * n))] / 1000
+
+    return f"p50 {at(0.50):6.1f}  p99 {at(0.99):6.1f}  p99.9 {at(0.999):7.1f}  max {ordered[-1] / 1000:8.1f} µs"
+
+
+def timed(calls: int, fn: Callable[[int], object], pace_s: float = 0.0) -> tuple[array[int], array[int]]:
+    """Wall and thread-CPU nanoseconds of each ``fn(i)``; ``pace_s`` sleeps between calls."""
+    wall, cpu = array("q", bytes(8 * calls)), array("q", bytes(8 * calls))
+    clock, tclock = time.perf_counter_ns, time.thread_time_ns
+    for i in range(calls):
+        c0 = tclock()
+        t0 = clock()
+        fn(i)
+        t1 = clock()
+        c1 = tclock()
+        wall[i] = t1 - t0
+        cpu[i] = c1 - c0
+        if pace_s:
+            time.sleep(pace_s)
+    return wall, cpu
+
+
+def report(label: str, samples: tuple[array[int], array[int]], aim_us: float | None = None) -> None:
+    wall, cpu = samples
+    p99 = sorted(wall)[int(0.99 * len(wall))] / 1000
+    verdict = "" if aim_us is None else (f"  [aim p99 < {aim_us:g} µs: {'met' if p99 < aim_us else 'NOT met'}]")
+    print(f"  {label:<44} wall {percentiles(wall)}{verdict}")
+    print(f"  {'':<44} cpu  {percentiles(cpu)}")
+
+
+def latency(bootstrap: str, topic: str, calls: int) -> None:
+    producer = LogProducer(
+        "bench", bootstrap_servers=bootstrap, topic=topic, max_queue_events=2_000_000, max_queue_bytes=2 << 30
+    )
+    producer.emit("INFO", "warm-up")
+    producer.flush(30)
+    print(f"\nCalling-thread cost per call (broker connected, sender thread sending; {calls} calls each)")
+    report("emit(level, message), tight loop", timed(calls, lambda i: producer.emit("INFO", MESSAGE)), 20)
+    producer.flush(120)
+    report(
+        "emit(level, message, **4 attributes)",
+        timed(calls, lambda i: producer.emit("INFO", MESSAGE, user_id=i, query="jazz piano", hits=134, ms=38.2)),
+        20,
+    )
+    producer.flush(120)
+    report("emit(), paced at ~1000/s", timed(min(calls, 5000), lambda i: producer.emit("INFO", MESSAGE), 0.001), 20)
+
+    log = logging.getLogger("bench.app")
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    handler = KafkaLogHandler(producer)
+    log.addHandler(handler)
+    producer.flush(120)
+    report(
+        "logger.info(msg, args, extra=) via handler",
+        timed(calls, lambda i: log.info("Search query %r returned %d results", "jazz", i, extra={"ms": 38})),
+        20,
+    )
+    log.removeHandler(handler)
+
+    class Nothing(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            record.getMessage()
+
+    null = Nothing()
+    log.addHandler(null)
+    report(
+        "same logger.info via a do-nothing handler",
+        timed(calls, lambda i: log.info("Search query %r returned %d results", "jazz", i, extra={"ms": 38})),
+    )
+    log.removeHandler(null)
+    pending = producer.close(120)
+    stats = producer.stats()
+    print(f"  (delivered {stats.sent}, dropped {stats.dropped_total}, pending {pending})")
+
+
+def serialized_events(n: int) -> list[tuple[str, bytes]]:
+    """The exact bytes the producer sends for a realistic mix, captured through a stdout transport."""
+
+    class Capture:
+        def __init__(self) -> None:
+            self.values: list[tuple[str, bytes]] = []
+
+        def send(self, key: bytes, value: bytes, callback: Callable[[BaseException | None], None]) -> None:
+            self.values.append((key.decode(), value))
+            callback(None)
+
+        def probe(self) -> None:
+            return None
+
+        def close(self, timeout_s: float) -> None:
+            return None
+
+    capture = Capture()
+    producer = LogProducer(
+        "bench", transport_factory=lambda _c: capture, max_queue_events=n + 10, max_queue_bytes=2 << 30
+    )
+    services = ("recommender", "search", "auth", "payment", "inventory")
+    for i in range(n):
+        producer.emit("INFO", f"{MESSAGE} #{i}", service=services[i % 5], request_id=f"req-{i:08d}", latency_ms=i % 97)
+    producer.close(60)
+    return capture.values
+
+
+def producer_throughput(bootstrap: str, topic: str, events: list[tuple[str, bytes]]) -> tuple[float, float]:
+    producer = LogProducer(
+        "bench", bootstrap_servers=bootstrap, topic=topic, max_queue_events=len(events) + 10, max_queue_bytes=2 << 30
+    )
+    producer.send_raw(b'{"warm":"up"}')
+    producer.flush(30)
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    for key, value in events:
+        producer.send_raw(value, key)
+    pending = producer.flush(600)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    producer.close(10)
+    if pending:
+        print(f"  warning: {pending} events still pending after 600 s")
+    return len(events) / wall, len(events) / cpu
+
+
+def kcat_throughput(bootstrap: str, topic: str, events: list[tuple[str, bytes]], kcat: str) -> tuple[float, float]:
+    with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
+        for key, value in events:
+            f.write(key.encode() + b"\t" + value + b"\n")
+        path = f.name
+    try:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [
+                kcat,
+                "-P",
+                "-b",
+                bootstrap,
+                "-t",
+                topic,
+                "-K",
+                "\t",
+                "-z",
+                "gzip",
+                "-X",
+                "acks=all",
+                "-X",
+                "linger.ms=20",
+                "-l",
+                path,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        os.unlink(path)
+    if done.returncode != 0:
+        raise RuntimeError(f"kcat failed: {done.stderr.strip()[-300:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return len(events) / wall, len(events) / max(cpu, 1e-6)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bootstrap", default=None, help="an existing Kafka; default: start a temporary one")
+    parser.add_argument("--events", type=int, default=100_000, help="events for the throughput runs")
+    parser.add_argument("--calls", type=int, default=100_000, help="calls per latency measurement")
+    args = parser.parse_args(argv)
+
+    stack = None
+    bootstrap = args.bootstrap
+    if bootstrap is None:
+        from tests.services import TestStack
+
+        stack = TestStack(Path(tempfile.mkdtemp(prefix="bench-producer-")))
+        print("starting a temporary Kafka broker ...", flush=True)
+        bootstrap = stack.start_kafka()
+    topic = f"bench-producer-{uuid.uuid4().hex[:8]}"
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    try:
+        admin.create_topics([NewTopic(topic, 3, 1)])
+        load = os.getloadavg()
+        codec = LogProducer("probe").config.compression_type
+        print(
+            f"producer benchmark: kafka-python {kafka.__version__}, Python {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs, load average {load[0]:.1f}, codec {codec}, acks=all, broker {bootstrap}"
+        )
+        latency(bootstrap, topic, args.calls)
+
+        events = serialized_events(args.events)
+        size = sum(len(v) for _k, v in events) / len(events)
+        print(f"\nThroughput: {len(events)} serialized events (avg {size:.0f} bytes), acks=all, gzip")
+        ours_wall, ours_cpu = producer_throughput(bootstrap, topic, events)
+        print(f"  LogProducer (kafka-python)   {ours_wall:10,.0f} ev/s wall   {ours_cpu:10,.0f} ev/s per CPU-second")
+        kcat = shutil.which("kcat") or shutil.which("kafkacat")
+        if kcat is None:
+            print("  kcat: not installed (Debian package kafkacat: apt-get install kafkacat); ratio skipped")
+        else:
+            kcat_wall, kcat_cpu = kcat_throughput(bootstrap, topic, events, kcat)
+            print(
+                f"  kcat (librdkafka)            {kcat_wall:10,.0f} ev/s wall   {kcat_cpu:10,.0f} ev/s per CPU-second"
+            )
+            ratio = ours_wall / kcat_wall
+            print(
+                f"  ratio LogProducer / kcat: {ratio:.2f} wall, {ours_cpu / kcat_cpu:.2f} per CPU-second "
+                f"[aim >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'}]"
+            )
+        print(f"\nload average now {os.getloadavg()[0]:.1f} (figures on a shared machine vary with it)")
+        print(json.dumps({"bootstrap": bootstrap, "topic": topic}))
+    finally:
+        try:
+            admin.delete_topics([topic])
+        except Exception as exc:  # the figures are printed already; a leftover topic is harmless
+            print(f"could not delete topic {topic}: {exc}", file=sys.stderr)
+        admin.close()
+        if stack is not None:
+            stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

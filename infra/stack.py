@@ -1,0 +1,134 @@
+"""The whole system on one machine, in dependency order: what `make run`, `make stop` and `make setup` do."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+from infra import elasticsearch_node, kafka_broker
+from infra.config import REPO_ROOT, Config
+from infra.errors import ServiceError
+from infra.jars import fetch_jars
+from infra.supervisor import Service, Supervisor
+
+__all__ = ["SERVICES", "setup", "start", "stop", "status", "is_local", "streaming_ready", "es_ready"]
+
+logger = logging.getLogger(__name__)
+
+SPARK_POM = Path(__file__).resolve().parent / "spark" / "pom.xml"
+# Start order; stop runs in reverse.
+SERVICES = ("kafka", "elasticsearch", "streaming")
+
+
+def is_local(address: str) -> bool:
+    """True when ``address`` (host:port or URL) is on this machine, so we start the service ourselves."""
+    return any(host in address for host in ("127.0.0.1", "localhost", "[::1]"))
+
+
+def es_ready(url: str) -> bool:
+    """True when Elasticsearch at ``url`` answers (product check included) with cluster health yellow or green."""
+    try:
+        health = Elasticsearch(url, request_timeout=3).cluster.health(wait_for_status="yellow", timeout="1s")
+    except (TransportError, ApiError):
+        return False
+    return health["status"] in ("yellow", "green")
+
+
+def setup(config: Config) -> None:
+    """Fetch jars and prepare every service's files; fast when nothing changed."""
+    kafka_broker.prepare(config.var_dir)
+    elasticsearch_node.prepare(config.var_dir)
+    fetch_jars(SPARK_POM, config.var_dir / "jars" / "spark")
+
+
+def _python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def streaming_ready(path: Path, since: float) -> Callable[[], bool]:
+    """Health of the streaming job: its status file, written after ``since``, says the query is active."""
+
+    def ready() -> bool:
+        try:
+            status = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return False
+        return bool(status.get("query_active")) and path.stat().st_mtime >= since
+
+    return ready
+
+
+def _service(name: str, config: Config) -> Service | None:
+    env = config.as_env()
+    if name == "kafka":
+        if not is_local(config.kafka.bootstrap_servers):
+            return None
+        argv = kafka_broker.command(
+            config.var_dir, config.kafka.port, config.kafka.controller_port, config.kafka.heap_mb
+        )
+        bootstrap = config.kafka.bootstrap_servers
+        return Service(
+            name,
+            argv,
+            lambda: kafka_broker.kafka_ready(bootstrap),
+            ports=(config.kafka.port, config.kafka.controller_port),
+        )
+    if name == "elasticsearch":
+        if not is_local(config.es.url):
+            return None
+        argv = elasticsearch_node.command(config.var_dir, config.es.port, config.es.heap_mb)
+        url = config.es.url
+        return Service(name, argv, lambda: es_ready(url), ready_timeout_s=180, ports=(config.es.port,))
+    if name == "streaming":
+        status = config.var_dir / "streaming" / "status.json"
+        return Service(
+            name,
+            _python("-m", "streaming"),
+            streaming_ready(status, time.time()),
+            ready_timeout_s=180,
+            env=env,
+            cwd=REPO_ROOT,
+        )
+    raise ValueError(name)
+
+
+def start(config: Config, supervisor: Supervisor, names: tuple[str, ...] = SERVICES) -> None:
+    """Start ``names`` in order, each only once the previous is healthy; on failure stop what was started.
+
+    :raises ServiceError: when the system already runs, a port is taken, or a service fails its health check.
+    """
+    running = [n for n in SERVICES if supervisor.pid(n) is not None]
+    if running:
+        raise ServiceError(f"logwatch is already running ({', '.join(running)}); use `make stop` first.")
+    started: list[str] = []
+    try:
+        for name in names:
+            service = _service(name, config)
+            if service is None:
+                logger.info('using external service name="%s"', name)
+                continue
+            t0 = time.monotonic()
+            supervisor.start(service)
+            started.append(name)
+            print(f"  {name:<14} ready in {time.monotonic() - t0:5.1f} s   log: {supervisor.log_path(name)}")
+            if name == "kafka":
+                kafka_broker.create_topics(config.kafka.bootstrap_servers)
+    except BaseException:
+        for name in reversed(started):
+            supervisor.stop(name)
+        raise
+
+
+def stop(supervisor: Supervisor) -> list[str]:
+    """Stop every service we started, in reverse order; returns the names that were running."""
+    return [name for name in reversed(SERVICES) if supervisor.stop(name)]
+
+
+def status(supervisor: Supervisor) -> dict[str, int | None]:
+    return {name: supervisor.pid(name) for name in SERVICES}

@@ -1,0 +1,126 @@
+"""Command line: ``python -m nlp train | evaluate | classify``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from nlp.artifact import default_model_path, load_classifier
+from nlp.corpus import DEFAULT_CORPUS, load_labelled
+from nlp.errors import NlpError
+from nlp.evaluate import format_report, metrics
+from nlp.ood import DEFAULT_LOGHUB, DEFAULT_LOGHUB_LABELS, evaluate_loghub
+from nlp.training import DEFAULT_LABELS, train
+
+__all__ = ["main"]
+
+logger = logging.getLogger(__name__)
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    labels = None if args.any_labels else DEFAULT_LABELS
+    started = time.perf_counter()
+    result = train(args.data, args.out, force=args.force, labels=labels)
+    meta = result.metadata
+    if result.skipped:
+        print(f"model {result.path} is up to date (version {meta.get('version')}); use --force to retrain")
+        return 0
+    test = meta.get("test_metrics") or {}
+    print(
+        f"trained model {meta['version']} on {meta['n_train']} messages in {time.perf_counter() - started:.1f}s "
+        f"-> {result.path}"
+    )
+    if test:
+        print(format_report(test, title=f"held-out test split ({meta['n_test']} messages, unseen templates):"))
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    classifier = load_classifier(args.model)
+    if args.loghub is not None:
+        report = evaluate_loghub(classifier, args.loghub, args.loghub_labels)
+        if args.json:
+            print(json.dumps(report, indent=2))
+            return 0
+        for name, result in report.items():
+            print(format_report(result, title=f"Loghub out-of-domain: {name}"))
+            print()
+        return 0
+    data = load_labelled(args.data or [DEFAULT_CORPUS])
+    rows = data if args.data and not args.split else data.subset(args.split or "test")
+    predicted, confidence = classifier.classify_batch(rows.messages)
+    labels = list(classifier.labels) + sorted(set(rows.labels) - set(classifier.labels))
+    result = metrics(rows.labels, predicted, labels, confidence)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(format_report(result, title=f"model {classifier.version} on {len(rows)} messages:"))
+    return 0
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    classifier = load_classifier(args.model)
+    messages = args.message if args.message else [line.rstrip("\n") for line in sys.stdin]
+    labels, confidences = classifier.classify_batch(messages)
+    for message, label, confidence in zip(messages, labels, confidences, strict=True):
+        tokens = classifier.explain(message, top=args.top)
+        if args.json:
+            print(json.dumps({"message": message, "label": label, "confidence": confidence, "tokens": tokens}))
+        else:
+            why = ", ".join(f"{token} ({score:.2f})" for token, score in tokens) or "no known words"
+            print(f"{label}\t{confidence:.2f}\t{why}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m nlp", description="Train, evaluate and run the log classifier.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_train = sub.add_parser("train", help="train the model (skipped when already up to date)")
+    p_train.add_argument("--data", type=Path, action="append", help="CSV/JSONL of message,label (repeatable)")
+    p_train.add_argument("--out", type=Path, default=None, help=f"artifact path (default {default_model_path()})")
+    p_train.add_argument("--force", action="store_true", help="retrain even if the artifact is up to date")
+    p_train.add_argument("--any-labels", action="store_true", help="accept labels other than the four categories")
+    p_train.set_defaults(func=_cmd_train)
+
+    p_eval = sub.add_parser("evaluate", help="per-class precision/recall/F1, macro-F1, confusion matrix")
+    p_eval.add_argument("--model", type=Path, default=None, help="artifact path (default: the trained model)")
+    p_eval.add_argument("--data", type=Path, action="append", help="labelled CSV/JSONL (default: corpus test split)")
+    p_eval.add_argument("--split", choices=["train", "test"], default=None, help="score only this split")
+    p_eval.add_argument(
+        "--loghub", type=Path, nargs="?", const=DEFAULT_LOGHUB, default=None,
+        help=f"out-of-domain check on Loghub samples (default dir {DEFAULT_LOGHUB})",
+    )
+    p_eval.add_argument("--loghub-labels", type=Path, default=DEFAULT_LOGHUB_LABELS, help="labels for Loghub templates")
+    p_eval.add_argument("--json", action="store_true", help="print JSON")
+    p_eval.set_defaults(func=_cmd_evaluate)
+
+    p_cls = sub.add_parser("classify", help="label messages given as arguments (or one per stdin line)")
+    p_cls.add_argument("message", nargs="*", help="message text")
+    p_cls.add_argument("--model", type=Path, default=None, help="artifact path (default: the trained model)")
+    p_cls.add_argument("--top", type=int, default=5, help="how many explaining tokens to show")
+    p_cls.add_argument("--json", action="store_true", help="print one JSON object per message")
+    p_cls.set_defaults(func=_cmd_classify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; errors a person can fix are printed as one line and exit with status 2.
+
+    :param argv: arguments without the program name; ``sys.argv[1:]`` when None.
+    """
+    args = _parser().parse_args(argv)
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
+    try:
+        code: int = args.func(args)
+    except NlpError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return code

@@ -1,0 +1,273 @@
+"""The bounded memory between emitting threads, the sender thread and kafka-python's callbacks.
+
+One lock guards the queues and every counter, so a snapshot always balances:
+``emitted + replayed == sent + failed + dropped + queued``. Emitting threads only ever append under it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Buffer", "Record", "ProducerStats", "RECORD_OVERHEAD_BYTES"]
+
+# key, value, monotonic time it was emitted, and where it came from (None: emitted here; else its
+# spool segment, which is deleted once all of its records are resolved).
+Record = tuple[bytes, bytes, float, Any]
+
+# Rough per-record cost of the tuple and bytes objects, so the byte bound tracks real memory.
+RECORD_OVERHEAD_BYTES = 128
+
+
+@dataclass(frozen=True)
+class ProducerStats:
+    """Counters of one producer. ``emitted + replayed == sent + failed + dropped_total + queued`` always.
+
+    :param emitted: calls to ``emit()``/``send_raw()`` (accepted or not).
+    :param sent: acknowledged by Kafka.
+    :param failed: rejected by Kafka with an error that retrying cannot fix.
+    :param dropped: discarded by us, by reason (queue_full, oversize, serialize_error, broker_timeout,
+        shutdown, spool_full, spool_error, spool_corrupt, internal_error).
+    :param queued: not yet resolved: in memory, in flight, or saved in the spool.
+    :param spooled: how many of ``queued`` are saved on disk in the spool.
+    :param replayed: events loaded from spool files a previous process left behind.
+    :param truncated: events that were cut to fit ``max_event_bytes`` (still delivered).
+    """
+
+    emitted: int
+    sent: int
+    failed: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    queued: int = 0
+    spooled: int = 0
+    replayed: int = 0
+    truncated: int = 0
+
+    @property
+    def dropped_total(self) -> int:
+        return sum(self.dropped.values())
+
+    @property
+    def balanced(self) -> bool:
+        """True when every event is accounted for exactly once."""
+        return self.emitted + self.replayed == self.sent + self.failed + self.dropped_total + self.queued
+
+
+class Buffer:
+    """Records waiting for the sender, records handed back for another try, and records in flight."""
+
+    def __init__(self, max_events: int, max_bytes: int, drop_old: bool) -> None:
+        self.max_events = max_events
+        self.max_bytes = max_bytes
+        self.drop_old = drop_old
+        self.reset()
+
+    def reset(self) -> None:
+        """Fresh locks, queues and counters (also in a forked child: the copies belong to the parent)."""
+        self.lock = threading.Lock()
+        self._wake = threading.Condition(self.lock)
+        self._space = threading.Condition(self.lock)
+        self.queue: deque[Record] = deque()
+        self.retry: deque[Record] = deque()
+        self.inflight: dict[int, Record] = {}
+        self.mem_events = 0
+        self.mem_bytes = 0
+        self.sender_waiting = False
+        self.space_waiters = 0
+        self.closed = False
+        self.emitted = self.sent = self.failed = self.queued = 0
+        self.spooled = self.replayed = self.truncated = 0
+        self.dropped: dict[str, int] = {}
+
+    # ---- emitting threads -------------------------------------------------------------------------
+
+    def put(self, key: bytes, value: bytes, truncated: bool, block_s: float) -> bool:
+        """Append one record if the bounds allow; else drop it (or the oldest) and count why."""
+        size = len(key) + len(value) + RECORD_OVERHEAD_BYTES
+        with self.lock:
+            self.emitted += 1
+            if self.closed:
+                self._drop_locked("shutdown")
+                return False
+            if self.mem_events >= self.max_events or self.mem_bytes + size > self.max_bytes:
+                if not self._make_room_locked(size, block_s):
+                    self._drop_locked("queue_full")
+                    return False
+            self.queue.append((key, value, time.monotonic(), None))
+            self.mem_events += 1
+            self.mem_bytes += size
+            self.queued += 1
+            if truncated:
+                self.truncated += 1
+            if self.sender_waiting:
+                self.sender_waiting = False
+                self._wake.notify()
+            return True
+
+    def _make_room_locked(self, size: int, block_s: float) -> bool:
+        if self.drop_old:
+            while self.queue and (self.mem_events >= self.max_events or self.mem_bytes + size > self.max_bytes):
+                self._release_locked(self.queue.popleft())
+                self.queued -= 1
+                self._drop_locked("queue_full")
+            return self.mem_events < self.max_events and self.mem_bytes + size <= self.max_bytes
+        if block_s <= 0:
+            return False
+        deadline = time.monotonic() + block_s
+        while self.mem_events >= self.max_events or self.mem_bytes + size > self.max_bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self.closed:
+                return False
+            self.space_waiters += 1
+            try:
+                self._space.wait(remaining)
+            finally:
+                self.space_waiters -= 1
+        return True
+
+    def count_drop(self, reason: str) -> None:
+        """An emit that never became a record (serialize_error, oversize, internal_error)."""
+        with self.lock:
+            self.emitted += 1
+            self._drop_locked(reason)
+
+    # ---- sender thread ------------------------------------------------------------------------------
+
+    def take(self, limit: int | None = None) -> list[Record]:
+        """Records to send next: handed-back ones first, then new ones (all of them, or ``limit``)."""
+        with self.lock:
+            if limit is None and not self.retry:
+                # Swap rather than copy: emitting threads wait on this lock.
+                taken, self.queue = self.queue, deque()
+                return list(taken)
+            out: list[Record] = []
+            for source in (self.retry, self.queue):
+                while source and (limit is None or len(out) < limit):
+                    out.append(source.popleft())
+            return out
+
+    def has_records(self) -> bool:
+        return bool(self.queue or self.retry)
+
+    def wait_for_work(self, timeout_s: float, want_records: bool) -> None:
+        """Sleep until a record arrives (if ``want_records``), ``poke()`` is called, or the timeout."""
+        with self.lock:
+            if want_records and (self.queue or self.retry):
+                return
+            self.sender_waiting = want_records
+            self._wake.wait(timeout_s)
+            self.sender_waiting = False
+
+    def poke(self) -> None:
+        with self.lock:
+            self._wake.notify_all()
+
+    def requeue(self, records: Iterable[Record]) -> None:
+        """Hand records back for another try, ahead of new ones, in their original order."""
+        with self.lock:
+            self.retry.extendleft(reversed(list(records)))
+
+    def load_replay(self, records: list[Record], own: bool) -> None:
+        """Records read back from a spool segment; own ones were already counted as queued."""
+        with self.lock:
+            if own:
+                self.spooled -= len(records)
+            else:
+                self.replayed += len(records)
+                self.queued += len(records)
+            self.retry.extend(records)
+
+    def add_replay_loss(self, count: int, own: bool, reason: str) -> None:
+        """Records of a spool segment that could not be read back."""
+        with self.lock:
+            if own:
+                self.spooled -= count
+            else:
+                self.replayed += count
+                self.queued += count
+            for _ in range(count):
+                self._drop_locked(reason)
+                self.queued -= 1
+
+    # ---- resolution (sender thread and kafka-python's callback thread) ------------------------------
+
+    def ack(self, token: int) -> bool:
+        """A record Kafka acknowledged; False if it was already resolved elsewhere."""
+        with self.lock:
+            rec = self.inflight.pop(token, None)
+            if rec is None:
+                return False
+            self._release_locked(rec)
+            self.sent += 1
+            self.queued -= 1
+            return True
+
+    def pop_inflight(self, token: int) -> Record | None:
+        with self.lock:
+            return self.inflight.pop(token, None)
+
+    def mark_failed(self, records: Iterable[Record]) -> None:
+        with self.lock:
+            for rec in records:
+                self._release_locked(rec)
+                self.failed += 1
+                self.queued -= 1
+
+    def mark_dropped(self, records: Iterable[Record], reason: str) -> None:
+        with self.lock:
+            for rec in records:
+                self._release_locked(rec)
+                self._drop_locked(reason)
+                self.queued -= 1
+
+    def mark_spooled(self, records: Iterable[Record]) -> None:
+        """Records now safe on disk: they leave memory but stay queued."""
+        with self.lock:
+            for rec in records:
+                self._release_locked(rec)
+                self.spooled += 1
+
+    def drain_all(self) -> list[Record]:
+        """Everything still in memory, in flight included, taken out at once (shutdown)."""
+        with self.lock:
+            out = list(self.retry) + list(self.queue) + list(self.inflight.values())
+            self.retry.clear()
+            self.queue.clear()
+            self.inflight.clear()
+            return out
+
+    def in_memory(self) -> int:
+        with self.lock:
+            return self.queued - self.spooled
+
+    def stats(self) -> ProducerStats:
+        with self.lock:
+            return ProducerStats(
+                emitted=self.emitted,
+                sent=self.sent,
+                failed=self.failed,
+                dropped=dict(self.dropped),
+                queued=self.queued,
+                spooled=self.spooled,
+                replayed=self.replayed,
+                truncated=self.truncated,
+            )
+
+    # ---- helpers (lock held) ------------------------------------------------------------------------
+
+    def _drop_locked(self, reason: str) -> None:
+        self.dropped[reason] = self.dropped.get(reason, 0) + 1
+
+    def _release_locked(self, rec: Record) -> None:
+        origin = rec[3]
+        if origin is None:
+            self.mem_events -= 1
+            self.mem_bytes -= len(rec[0]) + len(rec[1]) + RECORD_OVERHEAD_BYTES
+            if self.space_waiters:
+                self._space.notify()
+        else:
+            origin.resolved += 1

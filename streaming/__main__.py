@@ -1,0 +1,31 @@
+"""`python -m streaming`: run the streaming job with the configuration from logwatch.yaml and the environment."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from infra.config import load_config
+from streaming.job import run
+from streaming.session import spark_session
+
+
+def main() -> None:
+    # Spark hands Python naive datetimes in the process's zone: make that zone UTC for driver and workers.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for noisy in ("kafka", "py4j", "elastic_transport"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    config = load_config()
+    spark = spark_session(config)
+    spark.sparkContext.setLogLevel("WARN")
+    try:
+        run(spark, config)
+    finally:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    main()

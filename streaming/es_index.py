@@ -1,0 +1,88 @@
+"""The Elasticsearch side of the contract: daily indices, their template, and the alias readers use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+__all__ = ["ALIAS", "TEMPLATE_NAME", "index_template", "index_name", "ensure_template"]
+
+ALIAS = "logs_classified"
+TEMPLATE_NAME = "logs_classified"
+
+KEYWORD = {"type": "keyword", "ignore_above": 1024}
+
+
+def index_template(prefix: str = ALIAS) -> dict[str, Any]:
+    """The index template for ``<prefix>-*``: explicit mappings, and the alias every reader searches.
+
+    :param prefix: index name prefix (the alias has the same name).
+    """
+    return {
+        "index_patterns": [f"{prefix}-*"],
+        "priority": 100,
+        "template": {
+            "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"},
+            "aliases": {prefix: {}},
+            "mappings": {
+                "dynamic": "strict",
+                "properties": {
+                    "event_id": {"type": "keyword"},
+                    "timestamp": {"type": "date"},
+                    "ingested_at": {"type": "date"},
+                    "processed_at": {"type": "date"},
+                    "level": {"type": "keyword"},
+                    "service": {"type": "keyword"},
+                    "host": {"type": "keyword"},
+                    "logger": {"type": "keyword"},
+                    "env": {"type": "keyword"},
+                    "version": {"type": "keyword"},
+                    "trace_id": {"type": "keyword"},
+                    "span_id": {"type": "keyword"},
+                    "message": {"type": "text", "fields": {"keyword": KEYWORD}},
+                    "exception": {
+                        "properties": {
+                            "type": {"type": "keyword"},
+                            "message": {"type": "text"},
+                            "stacktrace": {"type": "text"},
+                        }
+                    },
+                    # Free-form per service: every leaf is a keyword, so services cannot fight over types.
+                    "attributes": {"type": "object", "dynamic": True},
+                    "category": {"type": "keyword"},
+                    "category_confidence": {"type": "float"},
+                    "model_version": {"type": "keyword"},
+                    "format": {"type": "keyword"},
+                    "redactions": {"type": "integer"},
+                    "kafka": {
+                        "properties": {
+                            "topic": {"type": "keyword"},
+                            "partition": {"type": "integer"},
+                            "offset": {"type": "long"},
+                        }
+                    },
+                },
+                "dynamic_templates": [
+                    {
+                        "attributes_as_keywords": {
+                            "path_match": "attributes.*",
+                            "match_mapping_type": "*",
+                            "mapping": KEYWORD,
+                        }
+                    }
+                ],
+            },
+        },
+    }
+
+
+def index_name(timestamp: datetime, prefix: str = ALIAS) -> str:
+    """The daily index a document with this (UTC) timestamp belongs to."""
+    return f"{prefix}-{timestamp:%Y.%m.%d}"
+
+
+def ensure_template(es: Elasticsearch, prefix: str = ALIAS) -> None:
+    """Install or update the index template (idempotent)."""
+    es.indices.put_index_template(name=prefix, **index_template(prefix))

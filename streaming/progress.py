@@ -1,0 +1,85 @@
+"""Writes the running query's progress where the API's health endpoint reads it (var/streaming/status.json)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pyspark.sql.streaming import StreamingQueryListener
+
+__all__ = ["ProgressWriter", "write_status"]
+
+logger = logging.getLogger(__name__)
+
+
+def write_status(path: Path, status: dict[str, Any]) -> None:
+    """Replace the status file atomically, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({**status, "updated_at": datetime.now(UTC).isoformat()}))
+    os.replace(tmp, path)
+
+
+def _kafka_lag(source: Any) -> int | None:
+    metrics = getattr(source, "metrics", None) or {}
+    value = metrics.get("maxOffsetsBehindLatest")
+    return None if value is None else int(float(value))
+
+
+class ProgressWriter(StreamingQueryListener):
+    """Streaming query listener: one status line per micro-batch, to the log and the status file."""
+
+    def __init__(self, path: Path, model_version: str | None = None) -> None:
+        self.path = path
+        self.model_version = model_version
+        self._last: dict[str, Any] = {}
+
+    def onQueryStarted(self, event: Any) -> None:
+        write_status(self.path, {"query_active": True, "query_id": str(event.id), "batch_id": None})
+
+    def onQueryProgress(self, event: Any) -> None:
+        p = event.progress
+        lag = sum(x for x in (_kafka_lag(s) for s in p.sources) if x is not None) if p.sources else None
+        status = {
+            "query_active": True,
+            "query_id": str(p.id),
+            "batch_id": p.batchId,
+            "input_rows": p.numInputRows,
+            "input_rows_per_s": round(p.inputRowsPerSecond or 0.0, 1),
+            "processed_rows_per_s": round(p.processedRowsPerSecond or 0.0, 1),
+            "batch_duration_ms": p.batchDuration,
+            "kafka_lag": lag,
+            "model_version": self.model_version,
+        }
+        self._last = status
+        write_status(self.path, status)
+        if p.numInputRows:
+            logger.info(
+                "batch=%s rows=%d rows_per_s=%.0f duration_ms=%d lag=%s",
+                p.batchId,
+                p.numInputRows,
+                p.processedRowsPerSecond or 0.0,
+                p.batchDuration,
+                lag,
+            )
+
+    def onQueryIdle(self, event: Any) -> None:
+        # Keeps the status fresh while no data arrives, so health can tell idle from stuck.
+        write_status(
+            self.path,
+            {
+                **self._last,
+                "query_active": True,
+                "input_rows": 0,
+                "input_rows_per_s": 0.0,
+                "processed_rows_per_s": 0.0,
+                "kafka_lag": 0,
+            },
+        )
+
+    def onQueryTerminated(self, event: Any) -> None:
+        write_status(self.path, {"query_active": False, "query_id": str(event.id), "error": event.exception})

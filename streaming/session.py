@@ -1,0 +1,42 @@
+"""The SparkSession every stage and the job use: Kafka connector from var/jars, never from Ivy."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from pyspark.sql import SparkSession
+
+from infra.config import Config
+from infra.errors import SetupError
+
+__all__ = ["spark_session"]
+
+
+def spark_session(config: Config, app_name: str = "logwatch-streaming") -> SparkSession:
+    """Build (or reuse) the SparkSession for ``config``.
+
+    :param config: master, memory and the var folder holding the connector jars.
+    :param app_name: shown in Spark's UI and logs.
+    """
+    jars = sorted((config.var_dir / "jars" / "spark").glob("*.jar"))
+    if not jars:
+        raise SetupError(f"No Spark Kafka connector jars in {config.var_dir / 'jars' / 'spark'}; run `make setup`.")
+    # Python workers must run in this interpreter's environment (pandas, pyarrow, the model);
+    # pyspark reads only the environment variable for that.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.appName(app_name)
+        .master(config.spark.master)
+        .config("spark.jars", ",".join(str(j) for j in jars))
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.memory", f"{config.spark.driver_memory_mb}m")
+        .config("spark.sql.shuffle.partitions", str(config.spark.shuffle_partitions))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.ui.enabled", "false")
+        .config("spark.local.dir", str(config.var_dir / "spark" / "tmp"))
+        .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
+        .getOrCreate()
+    )

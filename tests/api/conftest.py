@@ -1,0 +1,93 @@
+"""API fixtures: a real Elasticsearch seeded with documents, and apps built from test configs."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elasticsearch import Elasticsearch
+from starlette.exceptions import StarletteDeprecationWarning
+
+from api.app import create_app
+from infra.config import ApiConfig, Config, EsConfig, KafkaConfig
+from tests.api.seed import seed_docs, standard_docs
+
+with warnings.catch_warnings():
+    # Starlette 1.x prefers the httpx2 package for its TestClient and warns when it runs on httpx.
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)
+    from starlette.testclient import TestClient
+
+AppFactory = Callable[..., TestClient]
+
+
+def make_config(var_dir: Path, es_url: str = "http://127.0.0.1:9", kafka: str = "127.0.0.1:9",
+                prefix: str = "logs_classified", **api: Any) -> Config:
+    """A config for one test app; ``api`` keys override ApiConfig fields."""
+    api.setdefault("health_timeout_s", 1.0)
+    return Config(
+        var_dir=var_dir,
+        kafka=KafkaConfig(bootstrap_servers=kafka, request_timeout_ms=3000),
+        es=EsConfig(url=es_url, index_prefix=prefix, request_timeout_s=10.0),
+        api=dataclasses.replace(ApiConfig(), **api),
+    )
+
+
+@pytest.fixture(scope="session")
+def es_client(es_url: str) -> Iterator[Elasticsearch]:
+    es = Elasticsearch(es_url, request_timeout=30)
+    yield es
+    es.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture(scope="session")
+def seeded_prefix(es_client: Elasticsearch, seeded_now: datetime) -> str:
+    """A unique index prefix holding the 240 standard documents of the last two hours."""
+    prefix = f"apitest_{uuid.uuid4().hex[:8]}"
+    seed_docs(es_client, prefix, standard_docs(seeded_now))
+    return prefix
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path) -> Iterator[AppFactory]:
+    """Builds a TestClient (lifespan running) for a config; closed at the end of the test."""
+    clients: list[TestClient] = []
+
+    def build(config: Config | None = None, **kwargs: Any) -> TestClient:
+        client = TestClient(create_app(config or make_config(tmp_path), **kwargs))
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def search_client(app_factory: AppFactory, es_url: str, seeded_prefix: str, tmp_path: Path) -> TestClient:
+    """An app without auth reading the seeded indices."""
+    return app_factory(make_config(tmp_path, es_url=es_url, prefix=seeded_prefix))
+
+
+# DEV-ONLY (remove before commit): reuse already running services for fast iteration.
+if os.environ.get("DEV_ES_URL"):
+
+    @pytest.fixture(scope="session")
+    def es_url() -> str:
+        return os.environ["DEV_ES_URL"]
+
+    @pytest.fixture(scope="session")
+    def kafka_bootstrap() -> str:
+        return os.environ["DEV_KAFKA"]

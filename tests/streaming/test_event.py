@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from streaming.event import event_id, normalise_level, parse_record
+
+
+def encode(obj: Any) -> bytes:
+    return json.dumps(obj).encode()
+
+
+VALID = {
+    "timestamp": "2026-11-23T10:00:00.123+02:00",
+    "level": "warning",
+    "service": "search",
+    "message": "slow query ✓",
+    "host": "h1",
+    "attributes": {"ms": 1200, "nested": {"a": [1]}},
+    "exception": {"type": "ValueError", "message": "bad", "stacktrace": "Traceback..."},
+}
+
+
+def test_valid_event_is_normalised() -> None:
+    parsed = parse_record(encode(VALID))
+    assert parsed.error is None and parsed.format == "json"
+    assert parsed.fields["timestamp"] == datetime(2026, 11, 23, 8, 0, 0, 123000, tzinfo=UTC)
+    assert parsed.fields["level"] == "WARN"
+    assert parsed.fields["message"] == "slow query ✓"
+    assert parsed.fields["attributes"]["nested"] == {"a": [1]}
+    assert parsed.fields["exception"]["type"] == "ValueError"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (b'\xff\xfe{"a":1}', "not valid UTF-8"),
+        (b'{"timestamp": ', "invalid JSON"),
+        (b"[1, 2]", "not a JSON log event"),
+        (b"   ", "empty"),
+        (encode({k: v for k, v in VALID.items() if k != "service"}), "'service' is missing"),
+        (encode({**VALID, "level": 3}), "'level' must be a string"),
+        (encode({**VALID, "level": "LOUD"}), "unknown value"),
+        (encode({**VALID, "timestamp": "yesterday"}), "not an RFC 3339 time"),
+        (encode({**VALID, "attributes": [1]}), "'attributes' must be an object"),
+        (encode({**VALID, "host": {"a": 1}}), "'host' must be a string"),
+        (encode({**VALID, "service": "  "}), "'service' is empty"),
+        (b"{" * 100000, "invalid JSON"),
+    ],
+)
+def test_bad_records_get_a_reason(value: bytes, reason: str) -> None:
+    parsed = parse_record(value)
+    assert parsed.error is not None and reason in parsed.error
+
+
+def test_level_aliases() -> None:
+    assert [normalise_level(x) for x in ("fatal", "ERR", "notice", "Severe", "bogus")] == [
+        "CRITICAL",
+        "ERROR",
+        "INFO",
+        "ERROR",
+        None,
+    ]
+
+
+def test_event_id_is_deterministic_and_distinct() -> None:
+    assert event_id("logs", 0, 5) == event_id("logs", 0, 5)
+    assert len({event_id("logs", p, o) for p in range(3) for o in range(1000)}) == 3000

@@ -1,0 +1,130 @@
+"""End to end through the real services: Kafka -> Spark streaming job -> Elasticsearch and logs.dlq."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from elasticsearch import Elasticsearch, NotFoundError
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+from tests.services import TestStack
+
+pytestmark = pytest.mark.integration
+
+SERVICES = ("search", "music-recommender", "auth", "payment", "inventory")
+
+
+def valid_event(i: int, run: str) -> bytes:
+    ts = datetime(2026, 11, 23, 12, 0, tzinfo=UTC) + timedelta(milliseconds=i)
+    return json.dumps(
+        {
+            "timestamp": ts.isoformat(),
+            "level": ("INFO", "warning", "ERROR")[i % 3],
+            "service": SERVICES[i % 5],
+            "host": f"host-{i % 7}",
+            "message": f"{run} request {i} served ünïcode",
+            "attributes": {"i": i, "run": run},
+        }
+    ).encode()
+
+
+def bad_records() -> list[bytes]:
+    """200 records, 50 of each kind of badness the contract names."""
+    ok = json.loads(valid_event(0, "bad"))
+    kinds = [
+        lambda i: b'{"timestamp": "2026-11-23T12:00:00Z", "level": "INFO", ' + str(i).encode(),  # bad JSON
+        lambda i: b'{"message": "caf\xe9 ' + str(i).encode() + b'"}',  # not UTF-8
+        lambda i: json.dumps({k: v for k, v in ok.items() if k != "message"} | {"n": i}).encode(),  # missing
+        lambda i: json.dumps(ok | {"level": i}).encode(),  # wrong type
+    ]
+    return [kind(i) for kind in kinds for i in range(50)]
+
+
+def produce(bootstrap: str, values: list[bytes]) -> None:
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
+    for i, value in enumerate(values):
+        producer.send("logs", key=SERVICES[i % 5].encode(), value=value)
+    producer.flush(timeout=60)
+    producer.close()
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(1)
+    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+
+
+def count_docs(es: Elasticsearch) -> int:
+    try:
+        es.indices.refresh(index="logs_classified")
+        return int(es.count(index="logs_classified")["count"])
+    except NotFoundError:  # no document indexed yet
+        return 0
+
+
+def dlq_records(bootstrap: str) -> list[tuple[bytes, dict[str, bytes]]]:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=3000)
+    tp = TopicPartition("logs.dlq", 0)
+    consumer.assign([tp])
+    consumer.seek_to_beginning(tp)
+    records = [(r.value, dict(r.headers)) for r in consumer]
+    consumer.close()
+    return records
+
+
+@pytest.fixture
+def streaming(stack: TestStack, kafka_bootstrap: str, es_url: str) -> Iterator[TestStack]:
+    # Small micro-batches, so the SIGKILL below lands while a batch is in flight.
+    stack.supervisor.start(stack.streaming_service(kafka_bootstrap, es_url, SPARK_MAX_OFFSETS_PER_TRIGGER="1500"))
+    yield stack
+    stack.supervisor.stop("streaming")
+
+
+def test_events_indexed_bad_records_dead_lettered_and_sigkill_loses_nothing(
+    streaming: TestStack, kafka_bootstrap: str, es_url: str
+) -> None:
+    es = Elasticsearch(es_url, request_timeout=30)
+    produce(kafka_bootstrap, [valid_event(i, "first") for i in range(10_000)] + bad_records())
+    wait_for(lambda: count_docs(es) >= 10_000, 240, "10,000 documents")
+    wait_for(lambda: len(dlq_records(kafka_bootstrap)) >= 200, 60, "200 DLQ records")
+    time.sleep(3)  # anything extra (a duplicate, a stray DLQ record) would show up by now
+    assert count_docs(es) == 10_000
+    dlq = dlq_records(kafka_bootstrap)
+    assert len(dlq) == 200
+    assert set(value for value, _ in dlq) == set(bad_records())
+    reasons = [headers["reason"].decode() for _, headers in dlq]
+    assert sum("invalid JSON" in r for r in reasons) == 50
+    assert sum("not valid UTF-8" in r for r in reasons) == 50
+    assert sum("'message' is missing" in r for r in reasons) == 50
+    assert sum("'level' must be a string" in r for r in reasons) == 50
+
+    hits = es.search(index="logs_classified", query={"term": {"message.keyword": "first request 4 served ünïcode"}})
+    doc = hits["hits"]["hits"][0]["_source"]
+    assert doc["service"] == "inventory" and doc["level"] == "WARN" and doc["host"] == "host-4"
+    assert doc["timestamp"] == "2026-11-23T12:00:00.004Z"
+    assert doc["attributes"] == {"i": 4, "run": "first"}
+    assert doc["format"] == "json" and doc["kafka"]["topic"] == "logs"
+    assert hits["hits"][0]["_id"] == doc["event_id"]
+
+    # Second batch: SIGKILL the job while it is indexing, restart it, and count exactly.
+    produce(kafka_bootstrap, [valid_event(i, "second") for i in range(10_000)])
+    wait_for(lambda: count_docs(es) > 10_500, 120, "the second batch to start landing")
+    streaming.supervisor.signal("streaming", signal.SIGKILL)
+    streaming.supervisor.stop("streaming")
+    killed_at = count_docs(es)
+    assert killed_at < 20_000
+    streaming.supervisor.start(
+        streaming.streaming_service(kafka_bootstrap, es_url, SPARK_MAX_OFFSETS_PER_TRIGGER="1500")
+    )
+    wait_for(lambda: count_docs(es) >= 20_000, 240, "20,000 documents after the restart")
+    time.sleep(3)
+    assert count_docs(es) == 20_000, f"killed at {killed_at}"
+    assert len(dlq_records(kafka_bootstrap)) == 200
