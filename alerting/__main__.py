@@ -122,9 +122,7 @@ def _test_message(args: argparse.Namespace) -> int:
             f"({outcome.attempts} attempt(s), {outcome.elapsed_s:.2f} s)."
         )
         return 0
-    print(
-        f"Test message on route {route.name} to {sender.describe()} failed: {outcome.error}", file=sys.stderr
-    )
+    print(f"Test message on route {route.name} to {sender.describe()} failed: {outcome.error}", file=sys.stderr)
     return 1
 
 

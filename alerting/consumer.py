@@ -71,9 +71,7 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
         self._owner.tracker.forget(list(revoked))
 
     def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        logger.info(
-            'partitions assigned partitions="%s"', ",".join(f"{tp.topic}/{tp.partition}" for tp in assigned)
-        )
+        logger.info('partitions assigned partitions="%s"', ",".join(f"{tp.topic}/{tp.partition}" for tp in assigned))
 
 
 class AlertConsumer:
@@ -84,9 +82,7 @@ class AlertConsumer:
     :param routing: routes to use instead of loading ``alerting.routes_file``.
     """
 
-    def __init__(
-        self, config: Config, env: Mapping[str, str] | None = None, routing: Routing | None = None
-    ) -> None:
+    def __init__(self, config: Config, env: Mapping[str, str] | None = None, routing: Routing | None = None) -> None:
         self.config = config
         a = config.alerting
         self.routing = routing or load_routes(

@@ -243,9 +243,7 @@ class Dispatcher:
                     keep.append(item)
                     continue
                 sender = self._routing.receivers[group.route.receiver]
-                self._store.record(
-                    [item.alert], _entry(group.route, sender, "silenced", f"silence {silence.id}")
-                )
+                self._store.record([item.alert], _entry(group.route, sender, "silenced", f"silence {silence.id}"))
                 self._release(group.route, [item])
                 self._counters.add(silenced=1)
                 item.ticket.finish()
@@ -287,9 +285,7 @@ class Dispatcher:
             self._store.record(alerts, _entry(route, sender, "sent"), sent_route=route.name)
             self._counters.add(sent=len(items))
             if receiver in self._failing:
-                logger.info(
-                    'receiver delivering again receiver="%s" target="%s"', receiver, sender.describe()
-                )
+                logger.info('receiver delivering again receiver="%s" target="%s"', receiver, sender.describe())
                 self._failing.discard(receiver)
             logger.info(
                 'sent route="%s" receiver="%s" target="%s" alerts=%d attempts=%d elapsed_s=%.3f',

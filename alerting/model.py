@@ -91,13 +91,9 @@ def _text(raw: dict[str, Any], name: str, *, limit: int, nullable: bool = False)
     if value is None and nullable:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise InvalidAlert(
-            f"Field '{name}' must be a non-empty string, got {value!r:.80}; fix the emitting rule."
-        )
+        raise InvalidAlert(f"Field '{name}' must be a non-empty string, got {value!r:.80}; fix the emitting rule.")
     if len(value) > limit:
-        raise InvalidAlert(
-            f"Field '{name}' is {len(value)} characters, over the limit of {limit}; shorten it."
-        )
+        raise InvalidAlert(f"Field '{name}' is {len(value)} characters, over the limit of {limit}; shorten it.")
     return value
 
 
@@ -125,9 +121,7 @@ def _time(raw: dict[str, Any], name: str) -> datetime:
             f"Field '{name}' must be an RFC 3339 time, got {value!r:.80}; fix the emitting rule."
         ) from None
     if moment.tzinfo is None:
-        raise InvalidAlert(
-            f"Field '{name}' has no UTC offset ({value!r:.80}); write times with 'Z' or '+00:00'."
-        )
+        raise InvalidAlert(f"Field '{name}' has no UTC offset ({value!r:.80}); write times with 'Z' or '+00:00'.")
     return moment.astimezone(UTC)
 
 
@@ -153,8 +147,7 @@ def _url(raw: dict[str, Any]) -> str:
     value = raw.get("dashboard_url") or ""
     if not isinstance(value, str) or len(value) > _MAX_URL_CHARS:
         raise InvalidAlert(
-            f"Field 'dashboard_url' must be a string of at most {_MAX_URL_CHARS} characters; "
-            "fix the emitting rule."
+            f"Field 'dashboard_url' must be a string of at most {_MAX_URL_CHARS} characters; fix the emitting rule."
         )
     return value
 
@@ -174,8 +167,7 @@ def parse_alert(data: bytes | str | dict[str, Any]) -> Alert:
             raise InvalidAlert("The alert is not UTF-8 text; producers must send UTF-8 JSON.") from None
         except json.JSONDecodeError as exc:
             raise InvalidAlert(
-                f"The alert is not valid JSON ({exc.msg} at position {exc.pos}); "
-                "producers must send one JSON object."
+                f"The alert is not valid JSON ({exc.msg} at position {exc.pos}); producers must send one JSON object."
             ) from None
     if not isinstance(raw, dict):
         raise InvalidAlert(f"The alert must be a JSON object, got {type(raw).__name__}; send one object.")

@@ -94,14 +94,11 @@ def deliver(
             wait_s = max(wait_s, error.retry_after_s)
         if elapsed_s + wait_s > policy.deadline_s:
             late = DeliveryError(
-                f"{error} Giving up: the next try would be after the {policy.deadline_s:g} s "
-                "delivery deadline.",
+                f"{error} Giving up: the next try would be after the {policy.deadline_s:g} s delivery deadline.",
                 retry_after_s=error.retry_after_s,
                 reply=error.reply,
             )
             return Outcome(attempt, elapsed_s, late)
-        logger.debug(
-            "retrying receiver=%s route=%s attempt=%d wait_s=%.2f", sender.name, group.route, attempt, wait_s
-        )
+        logger.debug("retrying receiver=%s route=%s attempt=%d wait_s=%.2f", sender.name, group.route, attempt, wait_s)
         if stop.wait(wait_s):
             return Outcome(attempt, clock() - started, error, aborted=True)

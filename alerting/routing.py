@@ -132,16 +132,12 @@ def _route(raw: Any, where: str, receivers: Mapping[str, Any]) -> Route:
         raise RoutesError(f"{where} must be a mapping with at least name and receiver.")
     unknown = sorted(set(raw) - _ROUTE_KEYS)
     if unknown:
-        raise RoutesError(
-            f"{where} has unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_ROUTE_KEYS))}."
-        )
+        raise RoutesError(f"{where} has unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_ROUTE_KEYS))}.")
     missing = [k for k in ("name", "receiver") if not raw.get(k)]
     if missing:
         raise RoutesError(f"{where} is missing {', '.join(missing)}; add it.")
     if raw["receiver"] not in receivers:
-        raise RoutesError(
-            f"{where}.receiver names {raw['receiver']!r}, which is not under receivers; define it."
-        )
+        raise RoutesError(f"{where}.receiver names {raw['receiver']!r}, which is not under receivers; define it.")
     severities = _strings(raw.get("severity", []), f"{where}.severity", SEVERITIES)
     if "min_severity" in raw:
         floor = _strings(raw["min_severity"], f"{where}.min_severity", SEVERITIES)
@@ -185,27 +181,21 @@ def _receiver(name: str, raw: Any, where: str, env: Mapping[str, str], timeout_s
         raise RoutesError(f"{where} must be a mapping with a type ({', '.join(sorted(SENDERS))}).")
     cls = SENDERS.get(raw["type"])
     if cls is None:
-        raise RoutesError(
-            f"{where}.type {raw['type']!r} is unknown; use one of {', '.join(sorted(SENDERS))}."
-        )
+        raise RoutesError(f"{where}.type {raw['type']!r} is unknown; use one of {', '.join(sorted(SENDERS))}.")
     env_keys = {f"{c}_env" for c in cls.credentials}
     allowed = {"type", *cls.required_options, *cls.optional_options, *env_keys}
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise RoutesError(
-            f"{where} has unknown key {unknown[0]!r} for type {cls.type_name}; "
-            f"allowed: {', '.join(sorted(allowed))}."
+            f"{where} has unknown key {unknown[0]!r} for type {cls.type_name}; allowed: {', '.join(sorted(allowed))}."
         )
     unset: list[str] = []
     options = {k: _expand(v, env, unset) for k, v in raw.items() if k != "type" and k not in env_keys}
     secrets = {
-        cred: Secret(env.get(str(raw.get(f"{cred}_env") or default), ""))
-        for cred, default in cls.credentials.items()
+        cred: Secret(env.get(str(raw.get(f"{cred}_env") or default), "")) for cred, default in cls.credentials.items()
     }
     missing_vars = unset + (
-        []
-        if cls.credentials_present(secrets)
-        else [str(raw.get(f"{c}_env") or d) for c, d in cls.credentials.items()]
+        [] if cls.credentials_present(secrets) else [str(raw.get(f"{c}_env") or d) for c, d in cls.credentials.items()]
     )
     if missing_vars:
         logger.warning(

@@ -186,9 +186,7 @@ def delete_silence(es: Elasticsearch, silence_id: str, *, request_timeout_s: flo
     :param request_timeout_s: timeout of the Elasticsearch call.
     """
     try:
-        es.options(request_timeout=request_timeout_s).delete(
-            index=SILENCES_INDEX, id=silence_id, refresh="wait_for"
-        )
+        es.options(request_timeout=request_timeout_s).delete(index=SILENCES_INDEX, id=silence_id, refresh="wait_for")
     except NotFoundError:
         return False
     logger.info('silence deleted id="%s"', silence_id)

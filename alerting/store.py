@@ -165,9 +165,7 @@ class DeliveryStore:
                         "INSERT OR REPLACE INTO notices VALUES (?, ?, ?, 1)", (sent_route, alert.key, now)
                     )
                 else:
-                    self._conn.execute(
-                        "UPDATE notices SET open=0 WHERE route=? AND key=?", (sent_route, alert.key)
-                    )
+                    self._conn.execute("UPDATE notices SET open=0 WHERE route=? AND key=?", (sent_route, alert.key))
 
     def record_many(self, alert: Alert, entries: Sequence[dict[str, Any]], at: float | None = None) -> None:
         """Set several routes' entries on one alert (decisions taken when it arrived)."""
@@ -178,8 +176,7 @@ class DeliveryStore:
         """Documents changed since their last flush: ``(doc_id, version, doc)``."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT doc_id, version, doc FROM history WHERE flushed < version "
-                "ORDER BY updated_at LIMIT ?",
+                "SELECT doc_id, version, doc FROM history WHERE flushed < version ORDER BY updated_at LIMIT ?",
                 (limit,),
             ).fetchall()
         return [(str(r[0]), int(r[1]), dict(json.loads(r[2]))) for r in rows]

@@ -51,9 +51,7 @@ def _tokens(args: argparse.Namespace) -> int:
         )
     elif args.action == "revoke":
         if not store.revoke(args.name):
-            print(
-                f"No token named '{args.name}': list them with 'python -m api tokens list'.", file=sys.stderr
-            )
+            print(f"No token named '{args.name}': list them with 'python -m api tokens list'.", file=sys.stderr)
             return 1
         print(f"Token '{args.name}' revoked.", file=sys.stderr)
     else:

@@ -86,14 +86,10 @@ class AccessVerifier:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError:
-            raise AuthError(
-                "The Cloudflare Access token is malformed: sign in through Access again."
-            ) from None
+            raise AuthError("The Cloudflare Access token is malformed: sign in through Access again.") from None
         key = await self._key(str(header.get("kid", "")))
         if key is None:
-            raise AuthError(
-                "The Cloudflare Access token is signed by an unknown key: sign in through Access again."
-            )
+            raise AuthError("The Cloudflare Access token is signed by an unknown key: sign in through Access again.")
         try:
             claims = jwt.decode(
                 token,
@@ -105,9 +101,7 @@ class AccessVerifier:
                 options={"require": ["exp", "aud", "iss"]},
             )
         except jwt.ExpiredSignatureError:
-            raise AuthError(
-                "The Cloudflare Access token has expired: sign in through Access again."
-            ) from None
+            raise AuthError("The Cloudflare Access token has expired: sign in through Access again.") from None
         except jwt.InvalidTokenError as exc:
             raise AuthError(
                 f"The Cloudflare Access token is not valid here ({exc}): check api.access_audience."

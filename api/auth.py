@@ -139,9 +139,7 @@ class AuthMiddleware:
         finally:
             route = scope.get("route")
             label = getattr(route, "path", None) or ("/assets" if path.startswith("/assets/") else "other")
-            self.state.metrics.requests.labels(
-                method=scope["method"], route=label, status=status["code"]
-            ).inc()
+            self.state.metrics.requests.labels(method=scope["method"], route=label, status=status["code"]).inc()
             self.state.metrics.latency.labels(route=label).observe(time.perf_counter() - started)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, exc: ApiError) -> None:
@@ -157,9 +155,7 @@ class AuthMiddleware:
         ):
             query = scope.get("query_string", b"").decode("latin-1")
             target = "/" + (f"?{query}" if query else "")
-            await RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)(
-                scope, receive, send
-            )
+            await RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)(scope, receive, send)
             return
         await error_response(exc)(scope, receive, send)
 
@@ -179,9 +175,7 @@ class AuthMiddleware:
             )
         if identity.method in ("cookie", "access") and not same_origin(headers, st.config.api.public_url):
             if scope["type"] == "websocket" or scope.get("method") in _UNSAFE:
-                raise ForbiddenError(
-                    "This request comes from another site: open the dashboard from its own address."
-                )
+                raise ForbiddenError("This request comes from another site: open the dashboard from its own address.")
         if not is_open:
             wait_s = st.limiter.acquire(identity.key)
             if wait_s > 0:
@@ -213,8 +207,7 @@ class AuthMiddleware:
             info = st.tokens.verify(bearer[0])
             if info is None:
                 raise AuthError(
-                    "The API token is unknown or revoked: create a new one with "
-                    "'python -m api tokens create NAME'."
+                    "The API token is unknown or revoked: create a new one with 'python -m api tokens create NAME'."
                 )
             return Identity(info.name, bearer[1])
         if st.access is not None:

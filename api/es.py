@@ -43,13 +43,9 @@ async def es_call(call: Awaitable[Any], what: str, url: str) -> dict[str, Any]:
     try:
         response = await call
     except elasticsearch.BadRequestError as exc:
-        raise BadRequestError(
-            f"Elasticsearch rejected the {what}: {es_reason(exc)}; change the request."
-        ) from exc
+        raise BadRequestError(f"Elasticsearch rejected the {what}: {es_reason(exc)}; change the request.") from exc
     except elasticsearch.ApiError as exc:
-        logger.warning(
-            "elasticsearch error what=%r status=%s reason=%r", what, exc.meta.status, es_reason(exc)
-        )
+        logger.warning("elasticsearch error what=%r status=%s reason=%r", what, exc.meta.status, es_reason(exc))
         raise UpstreamError(
             f"Elasticsearch answered {exc.meta.status} to the {what}: {es_reason(exc)}; try again shortly."
         ) from exc

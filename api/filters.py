@@ -121,15 +121,9 @@ def log_filter(
             "AND/OR/NOT, -term, (groups), prefix*, redactions:>0.",
         ),
     ] = "",
-    service: Annotated[
-        list[str] | None, Query(description="Service name(s); repeat or comma-separate.")
-    ] = None,
-    level: Annotated[
-        list[str] | None, Query(description="Level(s): TRACE DEBUG INFO WARN ERROR CRITICAL.")
-    ] = None,
-    category: Annotated[
-        list[str] | None, Query(description="security, performance, business, general.")
-    ] = None,
+    service: Annotated[list[str] | None, Query(description="Service name(s); repeat or comma-separate.")] = None,
+    level: Annotated[list[str] | None, Query(description="Level(s): TRACE DEBUG INFO WARN ERROR CRITICAL.")] = None,
+    category: Annotated[list[str] | None, Query(description="security, performance, business, general.")] = None,
     host: Annotated[list[str] | None, Query(description="Host name(s).")] = None,
 ) -> LogFilter:
     """FastAPI dependency: the shared filter parameters."""

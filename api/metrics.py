@@ -27,23 +27,15 @@ class ApiMetrics:
         self.auth_failures = Counter(
             "logwatch_api_auth_failures", "Requests refused by authentication.", ["reason"], registry=r
         )
-        self.rate_limited = Counter(
-            "logwatch_api_rate_limited", "Requests refused by rate limiting.", registry=r
-        )
-        self.ws_clients = Gauge(
-            "logwatch_api_ws_clients", "Live tail WebSocket clients connected.", registry=r
-        )
-        self.ws_sent = Counter(
-            "logwatch_api_ws_messages_sent", "Log documents sent to live tail clients.", registry=r
-        )
+        self.rate_limited = Counter("logwatch_api_rate_limited", "Requests refused by rate limiting.", registry=r)
+        self.ws_clients = Gauge("logwatch_api_ws_clients", "Live tail WebSocket clients connected.", registry=r)
+        self.ws_sent = Counter("logwatch_api_ws_messages_sent", "Log documents sent to live tail clients.", registry=r)
         self.ws_dropped = Counter(
             "logwatch_api_ws_messages_dropped",
             "Log documents dropped because a live tail client was too slow.",
             registry=r,
         )
-        self.tail_records = Counter(
-            "logwatch_api_tail_records", "Records read from the live tail topic.", registry=r
-        )
+        self.tail_records = Counter("logwatch_api_tail_records", "Records read from the live tail topic.", registry=r)
         self.tail_bad_records = Counter(
             "logwatch_api_tail_bad_records",
             "Records on the live tail topic that were not JSON objects.",

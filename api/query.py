@@ -152,9 +152,7 @@ def _lex(query: str) -> list[_Tok]:
         elif c == '"':
             end = query.find('"', i + 1)
             if end < 0:
-                raise QuerySyntaxError(
-                    f'The quote at position {i} is never closed: add the closing " or remove it.', i
-                )
+                raise QuerySyntaxError(f'The quote at position {i} is never closed: add the closing " or remove it.', i)
             toks.append(_Tok("phrase", query[i + 1 : end], i))
             i = end + 1
         elif c == "-" and i + 1 < n and not query[i + 1].isspace() and query[i + 1] not in ")":
@@ -196,9 +194,7 @@ class _Parser:
         node = self.or_expr(0)
         tok = self.peek()
         if tok is not None:  # only an unmatched ')' can stop or_expr early
-            raise QuerySyntaxError(
-                f"Unexpected ')' at position {tok.pos}: remove it or add the matching '('.", tok.pos
-            )
+            raise QuerySyntaxError(f"Unexpected ')' at position {tok.pos}: remove it or add the matching '('.", tok.pos)
         return node
 
     def or_expr(self, depth: int) -> Node:
@@ -244,9 +240,7 @@ class _Parser:
                 tok.pos,
             )
         if tok.kind == "rparen":
-            raise QuerySyntaxError(
-                f"Unexpected ')' at position {tok.pos}: remove it or add the matching '('.", tok.pos
-            )
+            raise QuerySyntaxError(f"Unexpected ')' at position {tok.pos}: remove it or add the matching '('.", tok.pos)
         self.clauses += 1
         if self.clauses > MAX_CLAUSES:
             raise QuerySyntaxError(
@@ -340,9 +334,7 @@ def _numeric(field: str, value: str, pos: int) -> Node:
             f"'{field}' takes a number, but got '{value}' at position {pos}: write e.g. {field}:>0.", pos
         ) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise QuerySyntaxError(
-            f"'{field}' takes a finite number at position {pos}: write e.g. {field}:1.", pos
-        )
+        raise QuerySyntaxError(f"'{field}' takes a finite number at position {pos}: write e.g. {field}:1.", pos)
     return Field(field, op, number)
 
 

@@ -43,9 +43,7 @@ def auth_required(config: Config) -> bool:
     """
     api = config.api
     if api.auth not in AUTH_MODES:
-        raise ConfigError(
-            f"api.auth must be one of {', '.join(AUTH_MODES)}, got {api.auth!r}: fix the value."
-        )
+        raise ConfigError(f"api.auth must be one of {', '.join(AUTH_MODES)}, got {api.auth!r}: fix the value.")
     exposed = not is_loopback(api.host) or bool(api.public_url) or bool(api.access_team_domain)
     if api.auth == "disabled" and exposed:
         raise ConfigError(

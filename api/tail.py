@@ -251,9 +251,7 @@ class TailHub:
                 bad += 1
         if bad:
             self.metrics.tail_bad_records.inc(bad)
-            logger.warning(
-                "live tail skipped records that are not JSON objects topic=%r count=%d", self.topic, bad
-            )
+            logger.warning("live tail skipped records that are not JSON objects topic=%r count=%d", self.topic, bad)
         self.metrics.tail_records.inc(len(records))
         return docs
 

@@ -10,9 +10,7 @@ from api.errors import BadRequestError
 
 __all__ = ["TimeRange", "parse_time", "resolve_range", "choose_interval_ms", "format_interval", "iso"]
 
-_RELATIVE_RE = re.compile(
-    r"^now(?:(?P<sign>[+-])(?P<n>\d{1,6})(?P<unit>ms|s|m|h|d|w|M|y))?(?:/(?P<round>[smhdw]))?$"
-)
+_RELATIVE_RE = re.compile(r"^now(?:(?P<sign>[+-])(?P<n>\d{1,6})(?P<unit>ms|s|m|h|d|w|M|y))?(?:/(?P<round>[smhdw]))?$")
 _UNIT_S = {
     "ms": 0.001,
     "s": 1,
@@ -98,9 +96,7 @@ def parse_time(text: str, now: datetime, name: str = "time") -> datetime:
         value = None
     if value is None or not 1900 <= value.year <= 9000:
         shown = text if len(text) <= 40 else text[:40] + "..."
-        raise BadRequestError(
-            f"'{name}' must be a time like now-15m, 2024-05-01T12:00:00Z or epoch ms, got '{shown}'."
-        )
+        raise BadRequestError(f"'{name}' must be a time like now-15m, 2024-05-01T12:00:00Z or epoch ms, got '{shown}'.")
     return value
 
 

@@ -126,9 +126,7 @@ class TokenStore:
         with self._lock:
             tokens = self._read()
             if any(t.name == name for t in tokens):
-                raise BadRequestError(
-                    f"A token named '{name}' exists already: revoke it first or pick a new name."
-                )
+                raise BadRequestError(f"A token named '{name}' exists already: revoke it first or pick a new name.")
             token = TOKEN_PREFIX + secrets.token_urlsafe(32)
             created = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
             tokens.append(TokenInfo(name, _hash(token), created))

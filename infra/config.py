@@ -186,7 +186,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         if not isinstance(section_raw, dict):
             raise ConfigError(f"{path}: section {name} must be a mapping.")
         parts[name] = _section(cls, section_raw, name.upper(), env, str(path))
-    var_dir = Path(env.get("LOGWATCH_VAR_DIR", raw.get("var_dir", "var")))
+    var_dir = Path(env.get("LOGWATCH_VAR_DIR") or str(raw.get("var_dir") or "var"))
     if not var_dir.is_absolute():
         var_dir = REPO_ROOT / var_dir
     return Config(var_dir=var_dir, **parts)

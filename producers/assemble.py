@@ -64,6 +64,7 @@ class Assembler:
         self.limit = limit
         self.static = static
         self.static_part = self.fragments(static)
+        self.closing = self.static_part + "}"
         self.key, self.service_part = self.service_fragments(service)
         self._services: dict[str, tuple[bytes, str]] = {service: (self.key, self.service_part)}
 

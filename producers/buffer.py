@@ -60,7 +60,8 @@ class ProducerStats:
 class Buffer:
     """Records waiting for the sender, records handed back for another try, and records in flight."""
 
-    def __init__(self, max_events: int, max_bytes: int, drop_old: bool) -> None:
+    def __init__(self, max_events: int, max_bytes: int, drop_old: bool, timed: bool = False) -> None:
+        self.timed = timed  # stamp records with their age (only give_up_after_s needs it)
         self.max_events = max_events
         self.max_bytes = max_bytes
         self.drop_old = drop_old
@@ -97,7 +98,7 @@ class Buffer:
                 if not self._make_room_locked(size, block_s):
                     self._drop_locked("queue_full")
                     return False
-            self.queue.append((key, value, time.monotonic(), None))
+            self.queue.append((key, value, time.monotonic() if self.timed else 0.0, None))
             self.mem_events += 1
             self.mem_bytes += size
             self.queued += 1

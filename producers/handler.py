@@ -24,9 +24,20 @@ DEFAULT_IGNORED_LOGGERS = ("kafka", "kafka.*", "producers", "producers.*")
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _RECORD_ATTRS = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
-_PLAIN_RECORD_SIZE = len(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
+_PLAIN_RECORD_NAMES = list(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
+_PLAIN_RECORD_SIZE = len(_PLAIN_RECORD_NAMES)
+_FORMATTER_ATTRS = frozenset({"message", "asctime"})
 _NO_EXTRAS: frozenset[str] = frozenset()
 _TOP_LEVEL_EXTRAS = frozenset({"trace_id", "span_id", "env", "version", "host", "service"})
+
+
+def _extras(d: dict[str, Any]) -> list[str] | frozenset[str]:
+    """Names ``extra=`` added to a record: LogRecord sets its own attributes first, extras follow."""
+    names = list(d)
+    if names[:_PLAIN_RECORD_SIZE] == _PLAIN_RECORD_NAMES:
+        return [n for n in names[_PLAIN_RECORD_SIZE:] if n not in _FORMATTER_ATTRS]
+    return d.keys() - _RECORD_ATTRS  # a custom record class: compare names instead of positions
+
 
 _guard = threading.local()
 
@@ -69,21 +80,28 @@ class KafkaLogHandler(logging.Handler):
         return hit
 
     def emit(self, record: logging.LogRecord) -> None:
-        if getattr(_guard, "active", False) or self._is_ignored(record.name):
+        guard = _guard
+        if getattr(guard, "active", False):
             return
-        _guard.active = True
+        name = record.name
+        ignored = self._ignored.get(name)
+        if ignored is None:
+            ignored = self._is_ignored(name)
+        if ignored:
+            return
+        guard.active = True
         try:
             d = record.__dict__
-            extras = d.keys() - _RECORD_ATTRS if len(d) != _PLAIN_RECORD_SIZE else _NO_EXTRAS
+            extras = _extras(d) if len(d) > _PLAIN_RECORD_SIZE else _NO_EXTRAS
             message = self._message(record)
             if extras and not _TOP_LEVEL_EXTRAS.isdisjoint(extras):
                 self.producer.emit(record.levelno, message, **self._fields(record, extras))
                 return
-            middle = self._logger_part(record.name)
+            middle = self._logger_parts.get(name) or self._logger_part(name)
             exc_info = record.exc_info
             if exc_info and exc_info[1] is not None:
                 middle += f',"exception":{json_value(exception_info(exc_info[1]))}'
-            attrs = {name: d[name] for name in extras} if extras else None
+            attrs = {key: d[key] for key in extras} if extras else None
             if record.stack_info:
                 attrs = attrs or {}
                 attrs["stack_info"] = record.stack_info
@@ -98,7 +116,7 @@ class KafkaLogHandler(logging.Handler):
         except Exception as exc:
             capture_internal_exception(exc)
         finally:
-            _guard.active = False
+            guard.active = False
 
     def _logger_part(self, name: str) -> str:
         part = self._logger_parts.get(name)

@@ -23,7 +23,7 @@ from producers.assemble import Assembler, Drop
 from producers.buffer import Buffer, ProducerStats
 from producers.config import ProducerConfig
 from producers.errors import ProducerConfigError
-from producers.event import normalize_level, truncate_raw, utc_timestamp
+from producers.event import json_string, normalize_level, truncate_raw, utc_timestamp
 from producers.sender import Sender
 from producers.spool import Spool
 
@@ -59,7 +59,12 @@ class LogProducer:
         self.config = config
         if config.debug:
             set_debug(True)
-        self._buffer = Buffer(config.max_queue_events, config.max_queue_bytes, config.overflow == "drop_old")
+        self._buffer = Buffer(
+            config.max_queue_events,
+            config.max_queue_bytes,
+            config.overflow == "drop_old",
+            timed=config.give_up_after_s is not None,
+        )
         self._spool = (
             Spool(Path(config.spool_dir), config.spool_max_bytes, config.spool_segment_bytes, config.spool_fsync)
             if config.spool_dir
@@ -106,14 +111,17 @@ class LogProducer:
             asm = self._asm
             msg = message if type(message) is str else str(message)
             if not fields:
-                payload, cut = asm.build(
-                    utc_timestamp(time.time()),
-                    normalize_level(level),
-                    msg,
-                    asm.service_part,
-                    asm.static_part,
-                    None,
-                )
+                # The hot path, kept flat: every call and allocation here is paid in the host's thread.
+                ts = utc_timestamp(time.time())
+                lvl = normalize_level(level)
+                text = f'{{"timestamp":"{ts}","level":"{lvl}"{asm.service_part}{json_string(msg)}{asm.closing}'
+                try:
+                    payload = text.encode()
+                except UnicodeEncodeError:
+                    payload = text.encode("utf-8", "replace")
+                if len(payload) <= self._limit:
+                    return self._enqueue(asm.key, payload, False)
+                payload, cut = asm.build(ts, lvl, msg, asm.service_part, asm.static_part, None)
                 return self._enqueue(asm.key, payload, cut)
             key, payload, cut = asm.from_fields(normalize_level(level), msg, fields)
             return self._enqueue(key, payload, cut)

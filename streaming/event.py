@@ -11,47 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from streaming.formats import parse_line
+from streaming.levels import LEVELS, normalise_level
+
 __all__ = ["LEVELS", "Parsed", "event_id", "normalise_level", "parse_record", "parse_timestamp"]
 
-LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL")
-_LEVEL_ALIASES = {
-    "TRACE": "TRACE",
-    "FINEST": "TRACE",
-    "FINER": "TRACE",
-    "VERBOSE": "TRACE",
-    "DEBUG": "DEBUG",
-    "FINE": "DEBUG",
-    "DBG": "DEBUG",
-    "D": "DEBUG",
-    "INFO": "INFO",
-    "INFORMATION": "INFO",
-    "NOTICE": "INFO",
-    "CONFIG": "INFO",
-    "I": "INFO",
-    "WARN": "WARN",
-    "WARNING": "WARN",
-    "W": "WARN",
-    "ERROR": "ERROR",
-    "ERR": "ERROR",
-    "E": "ERROR",
-    "SEVERE": "ERROR",
-    "FAILURE": "ERROR",
-    "CRITICAL": "CRITICAL",
-    "CRIT": "CRITICAL",
-    "FATAL": "CRITICAL",
-    "ALERT": "CRITICAL",
-    "EMERG": "CRITICAL",
-    "EMERGENCY": "CRITICAL",
-    "PANIC": "CRITICAL",
-    "F": "CRITICAL",
-}
 _OPTIONAL_STRINGS = ("host", "logger", "trace_id", "span_id", "env", "version")
 _EXCEPTION_KEYS = ("type", "message", "stacktrace")
-
-
-def normalise_level(level: str) -> str | None:
-    """The DESIGN.md level for ``level`` or one of its aliases, else None."""
-    return _LEVEL_ALIASES.get(level.strip().upper())
 
 
 def event_id(topic: str, partition: int, offset: int) -> str:
@@ -121,10 +87,32 @@ def _validate_json_event(obj: Any) -> Parsed:
     return Parsed(fields=fields, format="json")
 
 
-def parse_record(value: bytes | None) -> Parsed:
-    """Parse a record's value: a DESIGN.md JSON event, or the reason it is not one.
+def _raw_event(text: str, key: str | None, kafka_timestamp: datetime | None) -> Parsed:
+    raw = parse_line(text, now=kafka_timestamp)
+    timestamp = raw.timestamp or kafka_timestamp
+    if timestamp is None:
+        return _bad("raw line has no timestamp and the record has no Kafka timestamp")
+    fields: dict[str, Any] = {
+        "timestamp": timestamp,
+        "level": raw.level or "INFO",
+        # A service the line names (syslog tag) wins over the producer's key; 'unknown' is the last resort.
+        "service": raw.service or key or "unknown",
+        "message": raw.message,
+    }
+    for name in ("host", "logger"):
+        if getattr(raw, name):
+            fields[name] = getattr(raw, name)
+    if raw.attributes:
+        fields["attributes"] = dict(raw.attributes)
+    return Parsed(fields=fields, format=raw.format)
+
+
+def parse_record(value: bytes | None, key: bytes | None = None, kafka_timestamp: datetime | None = None) -> Parsed:
+    """Parse a record's value: a DESIGN.md JSON event, a raw line in a known format, or why it is neither.
 
     :param value: the record's bytes as they came from Kafka.
+    :param key: the record's key: the service of a raw line that does not name one.
+    :param kafka_timestamp: the record's time: the timestamp of a raw line that carries none.
     """
     if value is None:
         return _bad("record has no value")
@@ -136,7 +124,8 @@ def parse_record(value: bytes | None) -> Parsed:
     if not stripped:
         return _bad("value is empty")
     if not stripped.startswith("{"):
-        return _bad("value is not a JSON log event")
+        service = key.decode("utf-8", "replace").strip() if key else None
+        return _raw_event(stripped, service or None, kafka_timestamp)
     try:
         obj = json.loads(stripped)
     except json.JSONDecodeError as exc:

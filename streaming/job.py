@@ -12,9 +12,10 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from pyspark.errors import StreamingQueryException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.streaming import StreamingQuery
+from pyspark.sql.streaming.query import StreamingQuery
 
 from infra.config import Config
+from streaming.classify import classify
 from streaming.errors import StreamingError
 from streaming.es_index import ensure_template
 from streaming.parse import parse
@@ -75,7 +76,7 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
             )
 
     return (
-        parse(_read_logs(spark, config))
+        classify(parse(_read_logs(spark, config)))
         .writeStream.queryName("index")
         .foreachBatch(write_batch)
         .option("checkpointLocation", str(config.var_dir / "checkpoints" / "index"))

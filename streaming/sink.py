@@ -79,7 +79,6 @@ def document(row: dict[str, Any], processed_at: datetime) -> dict[str, Any]:
     doc["kafka"] = {"topic": row["topic"], "partition": int(row["partition"]), "offset": int(row["offset"])}
     doc["ingested_at"] = _iso(row["ingested_at"])
     doc["processed_at"] = _iso(processed_at)
-    doc.setdefault("redactions", 0)
     if row.get("attributes"):
         doc["attributes"] = json.loads(row["attributes"])
     if row.get("exception"):

@@ -83,6 +83,8 @@ class TestStack:
             "ES_URL": es_url,
             "SPARK_MASTER": "local[2]",
             "SPARK_TRIGGER_INTERVAL_MS": "500",
+            # The model `make test` trained, not one under this session's empty var folder.
+            "NLP_MODEL_PATH": str(REPO_ROOT / "var" / "models" / "classifier.joblib"),
             **env,
         }
         status = self.var_dir / "streaming" / "status.json"

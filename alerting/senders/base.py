@@ -84,9 +84,7 @@ class Sender(ABC):
     optional_options: ClassVar[tuple[str, ...]] = ()
     credentials: ClassVar[dict[str, str]] = {}
 
-    def __init__(
-        self, name: str, options: Mapping[str, Any], secrets: Mapping[str, Secret], timeout_s: float
-    ) -> None:
+    def __init__(self, name: str, options: Mapping[str, Any], secrets: Mapping[str, Secret], timeout_s: float) -> None:
         """:param name: receiver name from the routes file.
         :param options: the receiver's non-secret options (already checked against the declared keys).
         :param secrets: credential option name -> secret value read from the environment.

@@ -23,9 +23,7 @@ class LogSender(Sender):
     type_name: ClassVar[str] = "log"
     optional_options: ClassVar[tuple[str, ...]] = ("stand_in_for",)
 
-    def __init__(
-        self, name: str, options: Mapping[str, Any], secrets: Mapping[str, Secret], timeout_s: float
-    ) -> None:
+    def __init__(self, name: str, options: Mapping[str, Any], secrets: Mapping[str, Secret], timeout_s: float) -> None:
         super().__init__(name, options, secrets, timeout_s)
         self.sent: int = 0
 

@@ -84,9 +84,7 @@ def _alert_blocks(alert: Alert, public_url: str, with_title: bool) -> list[dict[
         blocks.append(
             {
                 "type": "rich_text",
-                "elements": [
-                    {"type": "rich_text_preformatted", "elements": [{"type": "text", "text": joined}]}
-                ],
+                "elements": [{"type": "rich_text_preformatted", "elements": [{"type": "text", "text": joined}]}],
             }
         )
     link = fmt.dashboard_link(alert, public_url)
@@ -118,9 +116,7 @@ def slack_message(group: AlertGroup) -> dict[str, Any]:
             {
                 "type": "context",
                 "elements": [
-                    _plain(
-                        f"…and {len(alerts) - len(shown)} more alerts on route {group.route}", _SECTION_CHARS
-                    )
+                    _plain(f"…and {len(alerts) - len(shown)} more alerts on route {group.route}", _SECTION_CHARS)
                 ],
             }
         )
@@ -151,9 +147,7 @@ class SlackSender(Sender):
     optional_options: ClassVar[tuple[str, ...]] = ("channel", "base_url", "username", "icon_emoji")
     credentials: ClassVar[dict[str, str]] = {"token": "SLACK_BOT_TOKEN", "webhook_url": "SLACK_WEBHOOK_URL"}
 
-    def __init__(
-        self, name: str, options: Mapping[str, Any], secrets: Mapping[str, Secret], timeout_s: float
-    ) -> None:
+    def __init__(self, name: str, options: Mapping[str, Any], secrets: Mapping[str, Secret], timeout_s: float) -> None:
         super().__init__(name, options, secrets, timeout_s)
         self._token = self.secrets.get("token") or None
         self._webhook_url = self.secrets.get("webhook_url") or None
@@ -189,23 +183,17 @@ class SlackSender(Sender):
             return f"slack webhook {urlsplit(self._webhook_url.reveal()).netloc}"
         return "slack (not configured)"
 
-    def _fail(
-        self, what: str, *, status: int | None, error: str, retry_after_s: float | None
-    ) -> DeliveryError:
+    def _fail(self, what: str, *, status: int | None, error: str, retry_after_s: float | None) -> DeliveryError:
         error = scrub(error, self._token, self._webhook_url)
         permanent = error in _PERMANENT or (status is not None and 400 <= status < 500 and status != 429)
         if status == 429 or error in ("ratelimited", "rate_limited"):
             hint = f"; retrying after {retry_after_s:g} s" if retry_after_s is not None else ""
             message = f"Slack {what} is rate limited (HTTP 429){hint}."
         elif permanent:
-            message = (
-                f"Slack {what} refused the message ({error or status}); check the route's channel and token."
-            )
+            message = f"Slack {what} refused the message ({error or status}); check the route's channel and token."
         else:
             message = f"Slack {what} failed with {error or f'HTTP {status}'}; it will be retried."
-        return DeliveryError(
-            message, retry_after_s=retry_after_s, permanent=permanent and status != 429, reply=error
-        )
+        return DeliveryError(message, retry_after_s=retry_after_s, permanent=permanent and status != 429, reply=error)
 
     def send(self, group: AlertGroup) -> None:
         message = slack_message(group)

@@ -79,9 +79,11 @@ def _alert_lines(alert: Alert, public_url: str) -> list[Line]:
         [_seg(f"Window: {fmt.window_text(alert)}")],
     ]
     lines.extend([_seg(sample, "pre")] for sample in alert.samples if sample)
+    footer = [_seg("alert "), _seg(alert.alert_id, "code")]
     link = fmt.dashboard_link(alert, public_url)
     if link:
-        lines.append([_seg("Open in dashboard", "a", f' href="{html.escape(link, quote=True)}"')])
+        footer = [_seg("Open in dashboard", "a", f' href="{html.escape(link, quote=True)}"'), _seg(" · "), *footer]
+    lines.append(footer)
     return lines
 
 
@@ -150,9 +152,7 @@ class TelegramSender(Sender):
     optional_options: ClassVar[tuple[str, ...]] = ("base_url", "disable_notification")
     credentials: ClassVar[dict[str, str]] = {"token": "TELEGRAM_BOT_TOKEN"}
 
-    def __init__(
-        self, name: str, options: Mapping[str, Any], secrets: Mapping[str, Secret], timeout_s: float
-    ) -> None:
+    def __init__(self, name: str, options: Mapping[str, Any], secrets: Mapping[str, Secret], timeout_s: float) -> None:
         super().__init__(name, options, secrets, timeout_s)
         self._token = self.secrets["token"]
         self._chat_id = str(options["chat_id"])
@@ -199,9 +199,7 @@ class TelegramSender(Sender):
         key = group.group_id
         try:
             loop.run_until_complete(
-                asyncio.wait_for(
-                    self._send_parts(bot, key, telegram_messages(group)), timeout=self.timeout_s * 3
-                )
+                asyncio.wait_for(self._send_parts(bot, key, telegram_messages(group)), timeout=self.timeout_s * 3)
             )
         except RetryAfter as exc:
             wait_s = _seconds(exc.retry_after)
@@ -229,14 +227,10 @@ class TelegramSender(Sender):
                 reply=reply,
             ) from None
         except (TimedOut, TimeoutError):
-            raise DeliveryError(
-                f"Telegram did not answer within {self.timeout_s:g} s; it will be retried."
-            ) from None
+            raise DeliveryError(f"Telegram did not answer within {self.timeout_s:g} s; it will be retried.") from None
         except TelegramError as exc:
             reply = scrub(exc.message, self._token)
-            raise DeliveryError(
-                f"Telegram request failed ({reply}); it will be retried.", reply=reply
-            ) from None
+            raise DeliveryError(f"Telegram request failed ({reply}); it will be retried.", reply=reply) from None
         self._progress.pop(key, None)
 
     def close(self) -> None:

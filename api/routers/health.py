@@ -62,9 +62,7 @@ def read_status_file(path: Path, stale_s: float, what: str, now: datetime | None
         }
     out: dict[str, Any] = {**data, "age_s": round(age_s, 1)}
     if age_s > stale_s:
-        out.update(
-            status=DOWN, detail=f"The {what} last reported {age_s:.0f} s ago: check that it is running."
-        )
+        out.update(status=DOWN, detail=f"The {what} last reported {age_s:.0f} s ago: check that it is running.")
     elif data.get("query_active") is False:
         out.update(status=DOWN, detail=f"The {what} reports its query is not active: see its log.")
     else:

@@ -47,7 +47,5 @@ async def get_log(
     )
     hits = result.get("hits", {}).get("hits", [])
     if not hits:
-        raise NotFoundError(
-            f"No log has event id '{event_id[:80]}': it may have aged out or the id is mistyped."
-        )
+        raise NotFoundError(f"No log has event id '{event_id[:80]}': it may have aged out or the id is mistyped.")
     return LogDocument(event_id=event_id, index=hits[0].get("_index", ""), doc=hits[0].get("_source", {}))

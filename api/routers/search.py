@@ -14,9 +14,18 @@ from api.errors import BadRequestError
 from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
-from api.timerange import iso, resolve_range
+from api.timerange import TimeRange, iso, resolve_range
 
-__all__ = ["router", "SearchResponse", "Hit", "Segment", "encode_cursor", "decode_cursor", "segments"]
+__all__ = [
+    "router",
+    "SearchResponse",
+    "Hit",
+    "Segment",
+    "encode_cursor",
+    "decode_cursor",
+    "segments",
+    "search_body",
+]
 
 router = APIRouter(tags=["logs"])
 
@@ -57,9 +66,7 @@ class SearchResponse(BaseModel):
 
 
 def encode_cursor(sort_values: list[Any]) -> str:
-    return (
-        base64.urlsafe_b64encode(json.dumps(sort_values, separators=(",", ":")).encode()).decode().rstrip("=")
-    )
+    return base64.urlsafe_b64encode(json.dumps(sort_values, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> list[Any]:
@@ -77,9 +84,7 @@ def decode_cursor(cursor: str) -> list[Any]:
         or len(values) != 2
         or not all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in values)
     ):
-        raise BadRequestError(
-            "search_after is not a cursor from this API: pass the 'next' value of a response."
-        )
+        raise BadRequestError("search_after is not a cursor from this API: pass the 'next' value of a response.")
     return values
 
 
@@ -99,6 +104,46 @@ def segments(highlighted: str) -> list[Segment]:
     if buf:
         out.append(Segment(text="".join(buf), hit=hit))
     return out
+
+
+def search_body(
+    filters: LogFilter,
+    time_range: TimeRange,
+    *,
+    sort: str = "desc",
+    size: int = 50,
+    highlight: bool = True,
+    timeout_ms: int = 5000,
+    search_after: list[Any] | None = None,
+) -> dict[str, Any]:
+    """The Elasticsearch search body for one page of results (the benchmark sends it directly too).
+
+    :param filters: query text and field filters.
+    :param time_range: the resolved range.
+    :param sort: ``desc`` (newest first) or ``asc``.
+    :param size: page size.
+    :param highlight: whether to mark matches in message and exception message.
+    :param timeout_ms: Elasticsearch's own search timeout (partial results after it).
+    :param search_after: sort values of the previous page's last hit.
+    """
+    body: dict[str, Any] = {
+        "query": filters.es_query(time_range),
+        "sort": [{"timestamp": {"order": sort}}, {"event_id": {"order": sort}}],
+        "size": size,
+        "track_total_hits": 10_000,
+        "timeout": f"{timeout_ms}ms",
+    }
+    if search_after:
+        body["search_after"] = search_after
+    if highlight and filters.node is not None:
+        body["highlight"] = {
+            "pre_tags": [PRE],
+            "post_tags": [POST],
+            "require_field_match": False,
+            "max_analyzed_offset": MAX_ANALYZED_OFFSET,
+            "fields": {f: {"number_of_fragments": 0} for f in HIGHLIGHT_FIELDS},
+        }
+    return body
 
 
 def _hit(raw: dict[str, Any]) -> Hit:
@@ -124,13 +169,9 @@ async def search_logs(
         str | None, Query(alias="from", max_length=64, description="now-15m, RFC 3339 or epoch ms.")
     ] = None,
     to: Annotated[str | None, Query(max_length=64, description="now, RFC 3339 or epoch ms.")] = None,
-    sort: Annotated[
-        Literal["desc", "asc"], Query(description="By timestamp: newest or oldest first.")
-    ] = "desc",
+    sort: Annotated[Literal["desc", "asc"], Query(description="By timestamp: newest or oldest first.")] = "desc",
     size: Annotated[int, Query(ge=1, le=10_000)] = 50,
-    search_after: Annotated[
-        str | None, Query(max_length=512, description="The previous page's 'next'.")
-    ] = None,
+    search_after: Annotated[str | None, Query(max_length=512, description="The previous page's 'next'.")] = None,
     highlight: bool = True,
 ) -> SearchResponse:
     """Logs matching the query and filters in the time range, newest first by default.
@@ -143,23 +184,15 @@ async def search_logs(
     if size > cap:
         raise BadRequestError(f"size must be at most {cap}: page with search_after instead.")
     time_range = resolve_range(from_, to)
-    body: dict[str, Any] = {
-        "query": filters.es_query(time_range),
-        "sort": [{"timestamp": {"order": sort}}, {"event_id": {"order": sort}}],
-        "size": size,
-        "track_total_hits": 10_000,
-        "timeout": f"{state.config.api.search_timeout_ms}ms",
-    }
-    if search_after:
-        body["search_after"] = decode_cursor(search_after)
-    if highlight and filters.node is not None:
-        body["highlight"] = {
-            "pre_tags": [PRE],
-            "post_tags": [POST],
-            "require_field_match": False,
-            "max_analyzed_offset": MAX_ANALYZED_OFFSET,
-            "fields": {f: {"number_of_fragments": 0} for f in HIGHLIGHT_FIELDS},
-        }
+    body = search_body(
+        filters,
+        time_range,
+        sort=sort,
+        size=size,
+        highlight=highlight,
+        timeout_ms=state.config.api.search_timeout_ms,
+        search_after=decode_cursor(search_after) if search_after else None,
+    )
     es = state.async_es()
     result = await es_call(
         es.options(request_timeout=state.es_timeout_s).search(

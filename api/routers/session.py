@@ -33,9 +33,7 @@ async def login(body: LoginIn, request: Request, state: Annotated[AppState, Depe
     if not same_origin(request_headers(request.scope), state.config.api.public_url):
         raise ForbiddenError("This sign-in comes from another site: open the dashboard from its own address.")
     if state.tokens.verify(body.token.strip()) is None:
-        raise AuthError(
-            "The API token is unknown or revoked: create one with 'python -m api tokens create NAME'."
-        )
+        raise AuthError("The API token is unknown or revoked: create one with 'python -m api tokens create NAME'.")
     response = Response(status_code=204)
     secure = request.url.scheme == "https" or state.config.api.public_url.startswith("https://")
     response.set_cookie(

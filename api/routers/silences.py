@@ -43,8 +43,7 @@ def _silences() -> ModuleType:
         return importlib.import_module("alerting.silences")
     except ImportError as exc:
         raise UpstreamError(
-            "Silences are unavailable because alerting.silences cannot be imported: "
-            "install the alerting package."
+            "Silences are unavailable because alerting.silences cannot be imported: install the alerting package."
         ) from exc
 
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
-from api.timerange import choose_interval_ms, format_interval, iso, resolve_range
+from api.timerange import TimeRange, choose_interval_ms, format_interval, iso, resolve_range
 
-__all__ = ["router", "StatsResponse", "TrendsResponse"]
+__all__ = ["router", "StatsResponse", "TrendsResponse", "trends_body"]
 
 router = APIRouter(tags=["stats"])
 
@@ -55,9 +55,7 @@ class TrendsResponse(BaseModel):
     took_ms: int
 
 
-RangeFrom = Annotated[
-    str | None, Query(alias="from", max_length=64, description="now-15m, RFC 3339 or epoch ms.")
-]
+RangeFrom = Annotated[str | None, Query(alias="from", max_length=64, description="now-15m, RFC 3339 or epoch ms.")]
 RangeTo = Annotated[str | None, Query(max_length=64, description="now, RFC 3339 or epoch ms.")]
 
 
@@ -92,14 +90,44 @@ async def log_stats(
         **{"from": iso(time_range.start)},
         to=iso(time_range.end),
         fields={
-            f: [
-                Count(key=str(b["key"]), count=int(b["doc_count"]))
-                for b in aggs.get(f, {}).get("buckets", [])
-            ]
+            f: [Count(key=str(b["key"]), count=int(b["doc_count"])) for b in aggs.get(f, {}).get("buckets", [])]
             for f in STAT_FIELDS
         },
         took_ms=int(result.get("took", 0)),
     )
+
+
+def trends_body(
+    filters: LogFilter, time_range: TimeRange, step_ms: int, split: str, timeout_ms: int = 5000
+) -> dict[str, Any]:
+    """The Elasticsearch body of a trends query (the benchmark sends it directly too).
+
+    :param filters: query text and field filters.
+    :param time_range: the resolved range.
+    :param step_ms: histogram interval.
+    :param split: field whose top values stack each bar, or ``none``.
+    :param timeout_ms: Elasticsearch's own search timeout.
+    """
+    histogram: dict[str, Any] = {
+        "date_histogram": {
+            "field": "timestamp",
+            "fixed_interval": format_interval(step_ms),
+            "min_doc_count": 0,
+            "extended_bounds": {
+                "min": int(time_range.start.timestamp() * 1000),
+                "max": int(time_range.end.timestamp() * 1000),
+            },
+        }
+    }
+    if split != "none":
+        histogram["aggs"] = {"split": {"terms": {"field": split, "size": SPLIT_SIZE}}}
+    return {
+        "size": 0,
+        "track_total_hits": True,
+        "query": filters.es_query(time_range),
+        "timeout": f"{timeout_ms}ms",
+        "aggs": {"over_time": histogram},
+    }
 
 
 @router.get("/logs/trends", response_model=TrendsResponse, summary="Histogram over time, split by a field")
@@ -114,29 +142,11 @@ async def log_trends(
     """Counts per time bucket; the interval is the smallest nice step giving at most ``buckets`` bars."""
     time_range = resolve_range(from_, to)
     step_ms = choose_interval_ms(time_range.span_ms, buckets)
-    start_ms = int(time_range.start.timestamp() * 1000)
-    end_ms = int(time_range.end.timestamp() * 1000)
-    histogram: dict[str, Any] = {
-        "date_histogram": {
-            "field": "timestamp",
-            "fixed_interval": format_interval(step_ms),
-            "min_doc_count": 0,
-            "extended_bounds": {"min": start_ms, "max": end_ms},
-        }
-    }
-    if split != "none":
-        histogram["aggs"] = {"split": {"terms": {"field": split, "size": SPLIT_SIZE}}}
+    body = trends_body(filters, time_range, step_ms, split, state.config.api.search_timeout_ms)
     es = state.async_es()
     result = await es_call(
         es.options(request_timeout=state.es_timeout_s).search(
-            index=state.index,
-            ignore_unavailable=True,
-            allow_no_indices=True,
-            size=0,
-            track_total_hits=True,
-            query=filters.es_query(time_range),
-            timeout=f"{state.config.api.search_timeout_ms}ms",
-            aggs={"over_time": histogram},
+            index=state.index, ignore_unavailable=True, allow_no_indices=True, **body
         ),
         "trends query",
         state.config.es.url,

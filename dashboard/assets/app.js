@@ -138,6 +138,7 @@ async function loadSearch() {
     const more = found.total_relation === "gte" ? "+" : "";
     els.count.textContent = `${found.total.toLocaleString()}${more} logs`;
     histogram.render(trends);
+    drawnWidth = els.histogram.clientWidth;
     renderFacets(stats);
   } catch (err) {
     if (err.name === "AbortError") return;
@@ -265,11 +266,15 @@ document.addEventListener("keydown", (ev) => {
     else if (state.alerts) navigate({ alerts: false });
   }
 });
-let resizeTimer = null;
-window.addEventListener("resize", () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => histogram.data && histogram.render(histogram.data), 150);
-});
+// Redraw the histogram when its box changes width (window resize, a side panel opening or closing).
+let drawnWidth = 0;
+new ResizeObserver(() => {
+  const width = els.histogram.clientWidth;
+  if (histogram.data && Math.abs(width - drawnWidth) > 2) {
+    drawnWidth = width;
+    histogram.render(histogram.data);
+  }
+}).observe(els.histogram);
 
 async function who() {
   try {

@@ -1,5 +1,5 @@
 // Tiny DOM helpers. Every piece of text goes through textContent / createTextNode: log text is never parsed
-// as HTML anywhere in the dashboard (there is no innerHTML in this code base; a test greps for it).
+// as HTML anywhere in the dashboard (no HTML-parsing sink is used anywhere; a test greps for them).
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);

@@ -14,6 +14,7 @@ from nlp.corpusgen.inhouse import SOURCES as _INHOUSE
 from nlp.corpusgen.sources_auth import SOURCES as _AUTH
 from nlp.corpusgen.sources_cloud import SOURCES as _CLOUD
 from nlp.corpusgen.sources_commerce import SOURCES as _COMMERCE
+from nlp.corpusgen.sources_compute_ui import SOURCES as _COMPUTE_UI
 from nlp.corpusgen.sources_data import SOURCES as _DATA
 from nlp.corpusgen.sources_more import SOURCES as _MORE
 from nlp.corpusgen.sources_network import SOURCES as _NETWORK
@@ -40,20 +41,28 @@ def _merge(sources: list[Source], *supplements: dict[str, dict[str, list[str]]])
         if unknown:
             raise ValueError(f"supplement names unknown sources {unknown}")
     merged: list[Source] = []
+    seen: set[str] = set()
     for source in sources:
         templates = {label: list(items) for label, items in source.templates.items()}
         for supplement in supplements:
             for label, items in supplement.get(source.name, {}).items():
                 templates.setdefault(label, []).extend(items)
-        merged.append(Source(source.name, source.kind, templates, source.styles))
+        # The same wording twice would put one template in both splits: keep the first only.
+        unique: dict[str, list[str]] = {}
+        for label, items in templates.items():
+            for template in items:
+                if template not in seen:
+                    seen.add(template)
+                    unique.setdefault(label, []).append(template)
+        merged.append(Source(source.name, source.kind, unique, source.styles))
     return merged
 
 
 ALL_SOURCES: list[Source] = _merge(
-    [*_WEB, *_DATA, *_AUTH, *_PLATFORM, *_OS, *_NETWORK, *_RUNTIME, *_COMMERCE, *_SERVICES, *_CLOUD, *_MORE, *_SYSTEMS, *_INHOUSE],
+    [*_WEB, *_DATA, *_AUTH, *_PLATFORM, *_OS, *_NETWORK, *_RUNTIME, *_COMMERCE, *_SERVICES, *_CLOUD, *_MORE, *_SYSTEMS, *_COMPUTE_UI, *_INHOUSE],
     _APPS_EXTRA,
     _INFRA_EXTRA,
 )
 
 # Lines per category. general is the broadest category (everything else), so it gets the most.
-PER_LABEL: dict[str, int] = {"security": 2000, "performance": 1900, "business": 1700, "general": 3200}
+PER_LABEL: dict[str, int] = {"security": 2600, "performance": 2600, "business": 2100, "general": 4700}

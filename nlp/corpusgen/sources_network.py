@@ -60,6 +60,7 @@ SOURCES = [
         "router",
         {
             "security": [
+                "mgd[{pid}]: UI_CMDLINE_READ_LINE: User '{user}', command 'show interfaces terse'",
                 "sshd[{pid}]: Failed password for {user} from {ip} port {port} ssh2",
                 "UI_LOGIN_EVENT: User '{user}' login, class 'j-super-user' [{pid}], ssh-connection '{ip} {port}'",
                 "RT_FLOW_SESSION_DENY: session denied {ip}/{port}->{ip}/443 junos-https {few}(0) deny-all "
@@ -81,7 +82,6 @@ SOURCES = [
                 "CHASSISD_SNMP_TRAP7: SNMP trap: Power Supply {few} removed",
                 "RPD_OSPF_NBRDOWN: OSPF neighbor {ip} (realm ospf-v2 {iface} area 0.0.0.0) state changed from Full "
                 "to Down due to KillNbr",
-                "mgd[{pid}]: UI_CMDLINE_READ_LINE: User '{user}', command 'show interfaces terse'",
             ],
         },
     ),

@@ -72,7 +72,6 @@ SOURCES = [
         "block storage",
         {
             "general": [
-                "drbd r0: Resync done (total {n} sec; paused 0 sec; {int} K/sec)",
                 "drbd r0/0 drbd0: {int} blocks synced to peer {host}",
                 "iscsid: Connection{few}:0 to [target: iqn.2024-01.com.example:storage.lun{few}, portal: {ip},3260] "
                 "through [iface: default] is operational now",
@@ -103,6 +102,7 @@ SOURCES = [
                 "resilver completed on /dev/sd{few}",
             ],
             "performance": [
+                "drbd r0: Resync done (total {n} sec; paused 0 sec; {int} K/sec)",
                 "drbd r0: Resync slowed to {int} K/sec because of application IO",
                 "iscsid: connection{few}:0 ping timeout of 5 secs expired",
                 "glusterfsd: brick /bricks/{svc} is {pct}% full",

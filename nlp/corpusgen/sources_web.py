@@ -117,6 +117,7 @@ SOURCES = [
                 "backend be_admin: stats page access denied for {ip} (auth required)",
             ],
             "performance": [
+                "Stopping frontend fe_https in 0 ms.",
                 "Server be_app/app{few} is DOWN, reason: Layer4 timeout, check duration: {ms}ms. {few} active and 0 "
                 "backup servers left. {n} sessions active, 0 requeued, 0 remaining in queue.",
                 "{ip}:{port} [{ts}] fe_http be_app/app{few} 0/{ms}/-1/-1/{ms} 504 194 - - sH-- {n}/{n}/{n}/{few}/0 0/0",
@@ -127,7 +128,6 @@ SOURCES = [
             ],
             "general": [
                 "Proxy fe_http started.",
-                "Stopping frontend fe_https in 0 ms.",
                 "Server be_app/app{few} is UP, reason: Layer7 check passed, code: 200, check duration: 2ms",
                 "Server be_app/app{few} is DOWN, reason: Layer4 connection problem, info: \"Connection refused\"",
                 "{ip}:{port} [{ts}] fe_http be_app/app{few} 0/0/1/12/13 200 {bytes} - - ---- {n}/{n}/0/0/0 0/0 "

@@ -15,13 +15,13 @@ logger = logging.getLogger(__name__)
 
 SUPPLEMENT: dict[str, dict[str, list[str]]] = {
     "sshd": {
+        "security": ["Close session: user {user} from {ip} port {port} id 0"],
         "general": [
             "Server listening on {ip} port {port}.",
             "debug1: Bind to port 22 on ::.",
             "Reading configuration data /etc/ssh/sshd_config",
             "rexec line {n}: Deprecated option UsePrivilegeSeparation",
             "Connection from {ip} port {port} on {ip} port 22 rdomain \"\"",
-            "Close session: user {user} from {ip} port {port} id 0",
             "Transferred: sent {int}, received {int} bytes",
             "Exiting on signal 15",
         ],
@@ -152,7 +152,10 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
         ],
     },
     "f5-bigip": {"general": ["01070417:0: Device trust established with peer {host}", "mcpd started"]},
-    "openvpn-wireguard": {"general": ["wireguard: wg0: Interface created", "Data Channel: using negotiated cipher AES-256-GCM"]},
+    "openvpn-wireguard": {
+        "general": ["wireguard: wg0: Interface created"],
+        "security": ["Data Channel: using negotiated cipher AES-256-GCM"],
+    },
     "hostapd": {"general": ["wlan0: STA {mac} RADIUS: starting accounting session {hex}", "nl80211: Kernel reports: Match already configured"]},
     "aws-cloudtrail": {
         "general": [

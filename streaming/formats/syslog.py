@@ -70,8 +70,8 @@ def _structured_data(line: str, pos: int, attributes: Attributes) -> int:
         if element is None:
             break  # malformed: leave the rest in the message rather than lose it
         sd_id = element.group(1)
-        for param in _SD_PARAM.finditer(element.group(2)):
-            attributes[f"sd.{sd_id}.{param.group(1)}"] = _SD_UNESCAPE.sub(r"\1", param.group(2))
+        for name, value in _SD_PARAM.findall(element.group(2)):
+            attributes[f"sd.{sd_id}.{name}"] = _SD_UNESCAPE.sub(r"\1", value) if "\\" in value else value
         pos = element.end()
     return pos
 

@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -21,8 +21,24 @@ from urllib.parse import parse_qsl
 
 __all__ = ["Reply", "Received", "ChatServer", "SlackServer", "TelegramServer", "telegram_visible", "slack_visible"]
 
-TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
-                 "tg-spoiler", "blockquote", "tg-emoji"}
+TELEGRAM_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "span",
+    "tg-spoiler",
+    "blockquote",
+    "tg-emoji",
+}
 
 
 @dataclass(frozen=True)
@@ -65,12 +81,12 @@ class _TelegramHTML(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in TELEGRAM_TAGS:
-            self.error = self.error or f"Unsupported start tag \"{tag}\""
+            self.error = self.error or f'Unsupported start tag "{tag}"'
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack.pop() != tag:
-            self.error = self.error or f"Unexpected end tag \"{tag}\""
+            self.error = self.error or f'Unexpected end tag "{tag}"'
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
@@ -82,7 +98,7 @@ def telegram_visible(text: str) -> tuple[str, str | None]:
     parser.feed(text)
     parser.close()
     if parser.stack and parser.error is None:
-        parser.error = f"Can't find end tag corresponding to start tag \"{parser.stack[-1]}\""
+        parser.error = f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"'
     # Every <, > and & must be part of a supported tag or an entity, as the Bot API documentation demands.
     leftover = _ENTITY.sub("", _TAG.sub("", text))
     if parser.error is None and any(ch in leftover for ch in "<>&"):
@@ -138,8 +154,7 @@ class ChatServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
 
     @property
@@ -176,8 +191,10 @@ class ChatServer:
                     return got
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"expected {count} accepted requests on {endpoint or 'any endpoint'} "
-                                         f"within {timeout_s} s, got {len(got)}: {[r.path for r in self.received]}")
+                    raise AssertionError(
+                        f"expected {count} accepted requests on {endpoint or 'any endpoint'} "
+                        f"within {timeout_s} s, got {len(got)}: {[r.path for r in self.received]}"
+                    )
                 self._cond.wait(left)
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -264,24 +281,46 @@ class TelegramServer(ChatServer):
         if not record.path.startswith(f"/bot{self.token}/"):
             return 401, headers, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if reply.status != 200:
-            body: dict[str, Any] = {"ok": False, "error_code": reply.status,
-                                    "description": "Too Many Requests" if reply.status == 429 else "Internal"}
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": reply.status,
+                "description": "Too Many Requests" if reply.status == 429 else "Internal",
+            }
             if reply.retry_after_s is not None:
                 body["parameters"] = {"retry_after": int(reply.retry_after_s)}
             return reply.status, headers, body
         if record.path.endswith("/getMe"):
-            return 200, headers, {"ok": True, "result": {"id": 123456, "is_bot": True, "first_name": "Logwatch",
-                                                         "username": "logwatch_test_bot"}}
+            return (
+                200,
+                headers,
+                {
+                    "ok": True,
+                    "result": {"id": 123456, "is_bot": True, "first_name": "Logwatch", "username": "logwatch_test_bot"},
+                },
+            )
         text = str(record.body.get("text", ""))
         visible, error = telegram_visible(text) if record.body.get("parse_mode") == "HTML" else (text, None)
         record.visible = visible
         if error:
-            return 400, headers, {"ok": False, "error_code": 400,
-                                  "description": f"Bad Request: can't parse entities: {error}"}
+            return (
+                400,
+                headers,
+                {"ok": False, "error_code": 400, "description": f"Bad Request: can't parse entities: {error}"},
+            )
         if not visible.strip() or utf16_units(visible) > 4096:
             return 400, headers, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
         self._message_id += 1
         chat = record.body.get("chat_id", "0")
-        return 200, headers, {"ok": True, "result": {
-            "message_id": self._message_id, "date": int(time.time()), "text": visible,
-            "chat": {"id": int(chat) if str(chat).lstrip("-").isdigit() else -1, "type": "group"}}}
+        return (
+            200,
+            headers,
+            {
+                "ok": True,
+                "result": {
+                    "message_id": self._message_id,
+                    "date": int(time.time()),
+                    "text": visible,
+                    "chat": {"id": int(chat) if str(chat).lstrip("-").isdigit() else -1, "type": "group"},
+                },
+            },
+        )

@@ -20,8 +20,17 @@ from alerting.status import read_status, status_path
 from infra.config import REPO_ROOT, Config, load_config
 from tests.alerting.chat_servers import SlackServer, TelegramServer
 
-__all__ = ["TRICKY", "alert_dict", "alert_bytes", "routes_doc", "write_routes", "chat_env", "make_config",
-           "ConsumerProcess", "wait_until"]
+__all__ = [
+    "TRICKY",
+    "alert_dict",
+    "alert_bytes",
+    "routes_doc",
+    "write_routes",
+    "chat_env",
+    "make_config",
+    "ConsumerProcess",
+    "wait_until",
+]
 
 # What must arrive intact: Slack and Telegram markup characters in a log line.
 TRICKY = "login failed for <admin> & user_name *root* from 10.0.0.1 <script>alert(1)</script> a_b_c"
@@ -55,8 +64,13 @@ def alert_bytes(**overrides: Any) -> bytes:
 def routes_doc(slack: SlackServer, telegram: TelegramServer, **route_overrides: Any) -> dict[str, Any]:
     """Telegram on-call for HIGH and CRITICAL, Slack for everything; ``route_overrides`` apply to both routes."""
     routes = [
-        {"name": "oncall", "receiver": "oncall-telegram", "min_severity": "HIGH", "group_wait_s": 0,
-         "repeat_interval_s": 3600},
+        {
+            "name": "oncall",
+            "receiver": "oncall-telegram",
+            "min_severity": "HIGH",
+            "group_wait_s": 0,
+            "repeat_interval_s": 3600,
+        },
         {"name": "team", "receiver": "team-slack", "group_wait_s": 0, "repeat_interval_s": 3600},
     ]
     for route in routes:
@@ -84,8 +98,17 @@ def chat_env(slack: SlackServer | None, telegram: TelegramServer | None) -> dict
     return env
 
 
-def make_config(var_dir: Path, routes: Path, *, bootstrap: str, topic: str, dlq_topic: str, group: str,
-                es_url: str = "http://127.0.0.1:9", **alerting: Any) -> tuple[Config, dict[str, str]]:
+def make_config(
+    var_dir: Path,
+    routes: Path,
+    *,
+    bootstrap: str,
+    topic: str,
+    dlq_topic: str,
+    group: str,
+    es_url: str = "http://127.0.0.1:9",
+    **alerting: Any,
+) -> tuple[Config, dict[str, str]]:
     """A config for one test (and the environment that reproduces it in a subprocess)."""
     env = {
         "LOGWATCH_VAR_DIR": str(var_dir),
@@ -130,8 +153,13 @@ class ConsumerProcess:
         self.log_path = log_path
         self._log = log_path.open("ab")
         full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "alerting", "run"], cwd=REPO_ROOT, env=full_env,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "alerting", "run"],
+            cwd=REPO_ROOT,
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
 
     def status(self) -> dict[str, Any] | None:
         doc = read_status(status_path(self.config.var_dir))

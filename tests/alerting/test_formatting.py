@@ -16,10 +16,15 @@ tricky_text = st.text(alphabet=st.sampled_from(list("ab <>&*_\"'\n€😀ä")), 
 
 
 @settings(max_examples=60, deadline=None)
-@given(samples=st.lists(tricky_text, min_size=1, max_size=3), rule=st.text(min_size=1, max_size=60).filter(str.strip),
-       limit=st.sampled_from([200, 1000, 4096]), count=st.integers(1, 3))
-def test_telegram_parts_parse_fit_the_limit_and_lose_no_text(samples: list[str], rule: str, limit: int,
-                                                             count: int) -> None:
+@given(
+    samples=st.lists(tricky_text, min_size=1, max_size=3),
+    rule=st.text(min_size=1, max_size=60).filter(str.strip),
+    limit=st.sampled_from([200, 1000, 4096]),
+    count=st.integers(1, 3),
+)
+def test_telegram_parts_parse_fit_the_limit_and_lose_no_text(
+    samples: list[str], rule: str, limit: int, count: int
+) -> None:
     alerts = tuple(parse_alert(alert_dict(rule=rule, samples=samples, service=f"s{i}")) for i in range(count))
     parts = telegram_messages(AlertGroup("r", alerts, "https://logs.example.org"), limit=limit)
     seen = []
@@ -44,10 +49,13 @@ def test_dashboard_link_prefers_the_rules_url_and_drops_unsafe_schemes() -> None
     built = dashboard_link(parse_alert(alert_dict(service="a b&c")), base)
     assert built is not None and built.startswith("https://logs.example.org/?from=")
     assert "service=a%20b%26c" in built
-    assert dashboard_link(parse_alert(alert_dict(dashboard_url="/search?q=x")), base) == \
-        "https://logs.example.org/search?q=x"
-    assert dashboard_link(parse_alert(alert_dict(dashboard_url="https://other/x|y>z")), base) == \
-        "https://other/x%7Cy%3Ez"
+    assert (
+        dashboard_link(parse_alert(alert_dict(dashboard_url="/search?q=x")), base)
+        == "https://logs.example.org/search?q=x"
+    )
+    assert (
+        dashboard_link(parse_alert(alert_dict(dashboard_url="https://other/x|y>z")), base) == "https://other/x%7Cy%3Ez"
+    )
     assert dashboard_link(parse_alert(alert_dict(dashboard_url="javascript:alert(1)")), base) is None
     assert dashboard_link(parse_alert(alert_dict()), "") is None
 

@@ -66,8 +66,7 @@ json_values = st.recursive(
 
 
 @given(st.dictionaries(st.sampled_from(sorted(alert_dict())), json_values, max_size=13), st.binary(max_size=40))
-def test_anything_fed_to_the_parser_either_parses_or_raises_invalid_alert(fields: dict[str, Any],
-                                                                          junk: bytes) -> None:
+def test_anything_fed_to_the_parser_either_parses_or_raises_invalid_alert(fields: dict[str, Any], junk: bytes) -> None:
     for data in (json.dumps({**alert_dict(), **fields}, allow_nan=True).encode(), junk):
         try:
             parse_alert(data)

@@ -25,8 +25,12 @@ def _group(**overrides: object) -> AlertGroup:
 
 
 def slack_bot(server: SlackServer, timeout_s: float = 2.0) -> SlackSender:
-    return SlackSender("team-slack", {"channel": "#alerts", "base_url": f"{server.url}/api/"},
-                       {"token": Secret(server.token)}, timeout_s)
+    return SlackSender(
+        "team-slack",
+        {"channel": "#alerts", "base_url": f"{server.url}/api/"},
+        {"token": Secret(server.token)},
+        timeout_s,
+    )
 
 
 def slack_hook(server: SlackServer) -> SlackSender:
@@ -34,8 +38,12 @@ def slack_hook(server: SlackServer) -> SlackSender:
 
 
 def telegram(server: TelegramServer, timeout_s: float = 2.0, token: str | None = None) -> TelegramSender:
-    return TelegramSender("oncall", {"chat_id": "-1001", "base_url": f"{server.url}/bot"},
-                          {"token": Secret(token or server.token)}, timeout_s)
+    return TelegramSender(
+        "oncall",
+        {"chat_id": "-1001", "base_url": f"{server.url}/bot"},
+        {"token": Secret(token or server.token)},
+        timeout_s,
+    )
 
 
 def test_slack_bot_message_shows_markup_characters_intact(slack_server: SlackServer) -> None:
@@ -79,7 +87,8 @@ def test_telegram_message_is_html_escaped_and_reads_intact(telegram_server: Tele
 
 
 def test_telegram_long_message_is_split_and_a_retry_resumes_after_the_sent_part(
-        telegram_server: TelegramServer) -> None:
+    telegram_server: TelegramServer,
+) -> None:
     huge = "x<&>" * 1000  # 4000 characters (the longest sample kept) plus the header: two messages
     telegram_server.script("sendMessage", Reply(), Reply.error(500))
     sender = telegram(telegram_server)
@@ -147,15 +156,21 @@ def test_slow_telegram_times_out_with_a_clear_error(telegram_server: TelegramSer
 
 
 def test_permanent_errors_are_not_retried(slack_server: SlackServer) -> None:
-    sender = SlackSender("team-slack", {"channel": "#alerts", "base_url": f"{slack_server.url}/api/"},
-                         {"token": Secret("xoxb-wrong-token-999")}, 2.0)
+    sender = SlackSender(
+        "team-slack",
+        {"channel": "#alerts", "base_url": f"{slack_server.url}/api/"},
+        {"token": Secret("xoxb-wrong-token-999")},
+        2.0,
+    )
     outcome = deliver(sender, _group(), FAST, threading.Event())
     assert outcome.attempts == 1 and outcome.error is not None and outcome.error.permanent
     assert "invalid_auth" in str(outcome.error)
     assert "xoxb-wrong-token-999" not in str(outcome.error)
 
 
-def test_tokens_never_appear_in_errors_or_logs(telegram_server: TelegramServer, caplog: pytest.LogCaptureFixture) -> None:
+def test_tokens_never_appear_in_errors_or_logs(
+    telegram_server: TelegramServer, caplog: pytest.LogCaptureFixture
+) -> None:
     token = "999999:WRONG-secret_token_value"
     sender = telegram(telegram_server, token=token)
     caplog.set_level(logging.DEBUG)
@@ -172,8 +187,9 @@ def test_tokens_never_appear_in_errors_or_logs(telegram_server: TelegramServer, 
 
 
 def test_grouped_slack_message_lists_every_alert_and_stays_within_block_limits(slack_server: SlackServer) -> None:
-    alerts = tuple(parse_alert(alert_dict(service=f"svc-{i}", severity="CRITICAL" if i == 3 else "LOW"))
-                   for i in range(12))
+    alerts = tuple(
+        parse_alert(alert_dict(service=f"svc-{i}", severity="CRITICAL" if i == 3 else "LOW")) for i in range(12)
+    )
     message = slack_message(AlertGroup("team", alerts))
     assert len(message["attachments"][0]["blocks"]) <= 50
     assert message["attachments"][0]["color"] == "#D00000"  # the most severe wins

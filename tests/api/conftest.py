@@ -27,8 +27,13 @@ with warnings.catch_warnings():
 AppFactory = Callable[..., TestClient]
 
 
-def make_config(var_dir: Path, es_url: str = "http://127.0.0.1:9", kafka: str = "127.0.0.1:9",
-                prefix: str = "logs_classified", **api: Any) -> Config:
+def make_config(
+    var_dir: Path,
+    es_url: str = "http://127.0.0.1:9",
+    kafka: str = "127.0.0.1:9",
+    prefix: str = "logs_classified",
+    **api: Any,
+) -> Config:
     """A config for one test app; ``api`` keys override ApiConfig fields."""
     api.setdefault("health_timeout_s", 1.0)
     return Config(

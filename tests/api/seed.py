@@ -24,9 +24,17 @@ MESSAGES = {
 }
 
 
-def make_doc(i: int, ts: datetime, *, service: str | None = None, category: str | None = None,
-             level: str | None = None, message: str | None = None, host: str | None = None,
-             topic: str = "logs") -> dict[str, Any]:
+def make_doc(
+    i: int,
+    ts: datetime,
+    *,
+    service: str | None = None,
+    category: str | None = None,
+    level: str | None = None,
+    message: str | None = None,
+    host: str | None = None,
+    topic: str = "logs",
+) -> dict[str, Any]:
     """One indexed document; ``i`` makes it unique and picks defaults round-robin."""
     category = category or CATEGORIES[i % 4]
     offset = i
@@ -41,7 +49,8 @@ def make_doc(i: int, ts: datetime, *, service: str | None = None, category: str 
         "logger": f"app.{category}",
         "message": message or MESSAGES[category].format(i=i),
         "exception": {"type": "TimeoutError", "message": "upstream timed out", "stacktrace": "at x\nat y"}
-        if i % 10 == 0 else None,
+        if i % 10 == 0
+        else None,
         "attributes": {"request_id": f"r{i}", "status": 500 if i % 5 == 0 else 200},
         "category": category,
         "category_confidence": 0.5 + (i % 50) / 100,
@@ -67,7 +76,13 @@ def standard_docs(now: datetime, count: int = 240) -> list[dict[str, Any]]:
 def seed_docs(es: Elasticsearch, prefix: str, docs: list[dict[str, Any]]) -> None:
     """Install the template and index ``docs`` into their daily indices, then refresh."""
     ensure_template(es, prefix)
-    actions = [{"_index": index_name(datetime.fromisoformat(d["timestamp"]).astimezone(UTC), prefix),
-                "_id": d["event_id"], "_source": d} for d in docs]
+    actions = [
+        {
+            "_index": index_name(datetime.fromisoformat(d["timestamp"]).astimezone(UTC), prefix),
+            "_id": d["event_id"],
+            "_source": d,
+        }
+        for d in docs
+    ]
     bulk(es, actions, refresh="wait_for")
     es.indices.refresh(index=f"{prefix}-*")

@@ -20,13 +20,31 @@ pytestmark = pytest.mark.integration
 def alert(i: int, status: str, severity: str, service: str, minutes_ago: int) -> dict[str, Any]:
     at = datetime.now(UTC) - timedelta(minutes=minutes_ago)
     return {
-        "alert_id": f"a{i}", "status": status, "rule": "error_rate" if i % 2 else "failed_logins",
-        "severity": severity, "service": service, "category": "security",
-        "window_start": (at - timedelta(minutes=5)).isoformat(), "window_end": at.isoformat(),
-        "value": 12.0, "threshold": 10.0, "samples": ["<b>x</b> & y"], "dashboard_url": "http://x/?service=a",
-        "generated_at": at.isoformat(), "received_at": at.isoformat(), "delivery_status": "sent",
-        "deliveries": [{"route": "oncall", "sender": "slack", "target": "#ops", "status": "sent",
-                        "at": at.isoformat(), "error": None}],
+        "alert_id": f"a{i}",
+        "status": status,
+        "rule": "error_rate" if i % 2 else "failed_logins",
+        "severity": severity,
+        "service": service,
+        "category": "security",
+        "window_start": (at - timedelta(minutes=5)).isoformat(),
+        "window_end": at.isoformat(),
+        "value": 12.0,
+        "threshold": 10.0,
+        "samples": ["<b>x</b> & y"],
+        "dashboard_url": "http://x/?service=a",
+        "generated_at": at.isoformat(),
+        "received_at": at.isoformat(),
+        "delivery_status": "sent",
+        "deliveries": [
+            {
+                "route": "oncall",
+                "sender": "slack",
+                "target": "#ops",
+                "status": "sent",
+                "at": at.isoformat(),
+                "error": None,
+            }
+        ],
     }
 
 
@@ -34,8 +52,12 @@ def alert(i: int, status: str, severity: str, service: str, minutes_ago: int) ->
 def alerts_client(app_factory: AppFactory, es_url: str, es_client: Elasticsearch, tmp_path: Path) -> TestClient:
     index = f"alerts_test_{uuid.uuid4().hex[:8]}"
     es_client.indices.create(index=index, mappings=ALERTS_MAPPING)
-    docs = [alert(1, "firing", "HIGH", "auth", 5), alert(2, "resolved", "LOW", "checkout", 30),
-            alert(3, "firing", "CRITICAL", "checkout", 60), alert(4, "firing", "LOW", "auth", 60 * 30)]
+    docs = [
+        alert(1, "firing", "HIGH", "auth", 5),
+        alert(2, "resolved", "LOW", "checkout", 30),
+        alert(3, "firing", "CRITICAL", "checkout", 60),
+        alert(4, "firing", "LOW", "auth", 60 * 30),
+    ]
     for doc in docs:
         es_client.index(index=index, id=doc["alert_id"], document=doc)
     es_client.indices.refresh(index=index)
@@ -70,8 +92,9 @@ def test_alerts_missing_index_is_empty(app_factory: AppFactory, es_url: str, tmp
 def test_silences_create_list_delete(app_factory: AppFactory, es_url: str, tmp_path: Path) -> None:
     client = app_factory(make_config(tmp_path, es_url=es_url))
     service = f"svc-{uuid.uuid4().hex[:6]}"
-    created = client.post("/silences", json={"rule": "error_rate", "service": service, "duration_s": 3600,
-                                             "comment": "deploying"})
+    created = client.post(
+        "/silences", json={"rule": "error_rate", "service": service, "duration_s": 3600, "comment": "deploying"}
+    )
     assert created.status_code == 201, created.text
     silence = created.json()
     assert silence["service"] == service and silence["created_by"] == "anonymous"
@@ -91,8 +114,9 @@ def test_silences_create_list_delete(app_factory: AppFactory, es_url: str, tmp_p
         ({"category": "nonsense", "duration_s": 3600}, "unknown"),
     ],
 )
-def test_silences_bad_requests_are_sentences(app_factory: AppFactory, es_url: str, tmp_path: Path,
-                                             body: dict[str, Any], words: str) -> None:
+def test_silences_bad_requests_are_sentences(
+    app_factory: AppFactory, es_url: str, tmp_path: Path, body: dict[str, Any], words: str
+) -> None:
     client = app_factory(make_config(tmp_path, es_url=es_url))
     response = client.post("/silences", json=body)
     assert response.status_code in (400, 422)

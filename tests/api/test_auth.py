@@ -50,8 +50,12 @@ def test_auth_auto_turns_on_when_exposed(app_factory: AppFactory, tmp_path: Path
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"auth": "disabled", "host": "0.0.0.0"}, {"auth": "disabled", "public_url": "https://x.example"},
-     {"auth": "sometimes"}, {"access_team_domain": TEAM}],
+    [
+        {"auth": "disabled", "host": "0.0.0.0"},
+        {"auth": "disabled", "public_url": "https://x.example"},
+        {"auth": "sometimes"},
+        {"access_team_domain": TEAM},
+    ],
 )
 def test_auth_unsafe_or_inconsistent_config_is_refused(tmp_path: Path, overrides: dict[str, Any]) -> None:
     with pytest.raises(ConfigError):
@@ -158,8 +162,14 @@ class AccessKeys:
 
     def token(self, *, aud: str = AUD, exp_in_s: int = 300, kid: str = "kid-1", other_key: bool = False) -> str:
         now = int(time.time())
-        claims = {"aud": [aud], "iss": f"https://{TEAM}", "email": "ops@example.com", "sub": "u1",
-                  "iat": now, "exp": now + exp_in_s}
+        claims = {
+            "aud": [aud],
+            "iss": f"https://{TEAM}",
+            "email": "ops@example.com",
+            "sub": "u1",
+            "iat": now,
+            "exp": now + exp_in_s,
+        }
         return jwt.encode(claims, self.other if other_key else self.key, algorithm="RS256", headers={"kid": kid})
 
 
@@ -191,8 +201,9 @@ def test_access_jwt_accepted(access_client: TestClient, access_keys: AccessKeys)
         ({"kid": "kid-unknown"}, "unknown key"),
     ],
 )
-def test_access_jwt_rejected(access_client: TestClient, access_keys: AccessKeys, kwargs: dict[str, Any],
-                             words: str) -> None:
+def test_access_jwt_rejected(
+    access_client: TestClient, access_keys: AccessKeys, kwargs: dict[str, Any], words: str
+) -> None:
     response = access_client.get("/auth/me", headers={"Cf-Access-Jwt-Assertion": access_keys.token(**kwargs)})
     assert response.status_code == 401 and words in response.json()["detail"]
 

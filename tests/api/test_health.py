@@ -53,8 +53,7 @@ def test_health_everything_down_is_503_and_open(app_factory: AppFactory, tmp_pat
 
 
 @pytest.mark.integration
-def test_health_all_parts_up_is_ok(app_factory: AppFactory, tmp_path: Path, es_url: str,
-                                   kafka_bootstrap: str) -> None:
+def test_health_all_parts_up_is_ok(app_factory: AppFactory, tmp_path: Path, es_url: str, kafka_bootstrap: str) -> None:
     write_status(tmp_path, "streaming", 5, query_active=True, batch_id=7, kafka_lag=0, model_version="nb-1")
     write_status(tmp_path, "alerting", 5, consumed=3, sent=3, failed=0, dlq=0, lag=0)
     client = app_factory(make_config(tmp_path, es_url=es_url, kafka=kafka_bootstrap))

@@ -41,12 +41,14 @@ def test_query_precedence_and_binds_tighter_than_or() -> None:
 
 def test_query_fields_negation_groups_and_prefix() -> None:
     node = parse('service:checkout -level:info (timeout OR "connection reset") time*')
-    assert node == And((
-        Field("service", "eq", "checkout"),
-        Not(Field("level", "eq", "INFO")),
-        Or((Text("timeout"), Text("connection reset"))),
-        Text("time", prefix=True),
-    ))
+    assert node == And(
+        (
+            Field("service", "eq", "checkout"),
+            Not(Field("level", "eq", "INFO")),
+            Or((Text("timeout"), Text("connection reset"))),
+            Text("time", prefix=True),
+        )
+    )
 
 
 @pytest.mark.parametrize(

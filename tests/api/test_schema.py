@@ -42,14 +42,17 @@ def test_api_never_answers_5xx(live_url: str) -> None:
         if operation.path in ("/health", "/metrics"):  # no parameters to vary; tested on their own
             continue
         tested += 1
+        # Deleting a silence waits for an index refresh (about 1 s) even when there is none to delete.
+        examples = 5 if operation.method.upper() == "DELETE" else 25
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case: Any) -> None:
             response = case.call(timeout=15)
             if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} {case.query} -> {response.status_code}: "
-                                f"{response.text[:200]}")
+                failures.append(
+                    f"{case.method} {case.formatted_path} {case.query} -> {response.status_code}: {response.text[:200]}"
+                )
 
         check()
     assert tested >= 8

@@ -105,8 +105,7 @@ def test_search_without_query_has_no_highlight(search_client: TestClient) -> Non
         ({"sort": "sideways"}, "Parameter 'sort' is invalid"),
     ],
 )
-def test_search_bad_input_is_400_with_a_sentence(search_client: TestClient, params: dict[str, Any],
-                                                 words: str) -> None:
+def test_search_bad_input_is_400_with_a_sentence(search_client: TestClient, params: dict[str, Any], words: str) -> None:
     response = search_client.get("/logs/search", params=params)
     assert response.status_code in (400, 422), response.text
     detail = response.json()["detail"]

@@ -68,10 +68,11 @@ def test_tail_client_bad_document_does_not_match() -> None:
 
 
 @pytest.fixture
-def tail_server(tmp_path: Path, kafka_bootstrap: str, topic_factory: Callable[..., str]) -> Iterator[tuple[str, str, Any]]:
+def tail_server(
+    tmp_path: Path, kafka_bootstrap: str, topic_factory: Callable[..., str]
+) -> Iterator[tuple[str, str, Any]]:
     topic = topic_factory(3)
-    app = create_app(make_config(tmp_path, kafka=kafka_bootstrap, tail_topic=topic, ws_queue_size=50,
-                                 ws_max_clients=3))
+    app = create_app(make_config(tmp_path, kafka=kafka_bootstrap, tail_topic=topic, ws_queue_size=50, ws_max_clients=3))
     with running_server(app) as url:
         yield url.replace("http://", "ws://"), topic, app.state.logwatch
 
@@ -149,7 +150,9 @@ def test_ws_slow_client_gets_a_drop_notice_not_a_growing_buffer(tail_server: tup
         filler = "x" * 10_000
         total = 3000
         for start in range(0, total, 100):
-            assert state.hub.publish([make_doc(i, now, message=f"bulk {i} {filler}") for i in range(start, start + 100)])
+            assert state.hub.publish(
+                [make_doc(i, now, message=f"bulk {i} {filler}") for i in range(start, start + 100)]
+            )
         deadline = time.monotonic() + 20
         while state.metrics.ws_dropped._value.get() == 0 and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -87,8 +87,9 @@ def test_broker_down_at_start_then_started_delivers_or_counts_every_event(manual
     assert stats.emitted == len(emitter.accepted) + len(emitter.rejected)
     assert stats.sent == len(emitter.accepted) and stats.dropped == {"queue_full": len(emitter.rejected)}
     assert stats.balanced
-    # The host thread's bound is emit_block_ms = 0; 100 ms is a wide margin for a loaded CI machine.
-    assert emitter.worst_s < 0.1, emitter.worst_s
+    # The bound is emit_block_ms = 0. A call stuck in kafka-python would take its max_block_ms (500 ms)
+    # or a connect timeout (1 s); the margin below that absorbs GIL hand-offs and a loaded CI machine.
+    assert emitter.worst_s < 0.45, emitter.worst_s
 
 
 def test_broker_lost_mid_run_with_a_spool_loses_nothing(manual_broker: ManualBroker, tmp_path: Path) -> None:
@@ -109,7 +110,7 @@ def test_broker_lost_mid_run_with_a_spool_loses_nothing(manual_broker: ManualBro
     records = consume(manual_broker.bootstrap, "logs", 0, 60, done=lambda r: _seqs(r, run) >= set(emitter.accepted))
     assert _seqs(records, run) == set(emitter.accepted)
     assert [p for p in tmp_path.iterdir() if p.suffix == SUFFIX] == []
-    assert emitter.worst_s < 0.1, emitter.worst_s
+    assert emitter.worst_s < 0.45, emitter.worst_s
 
 
 def test_spooled_events_survive_a_killed_process_and_are_replayed(

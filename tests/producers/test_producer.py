@@ -95,15 +95,15 @@ def test_down_at_start_then_up_delivers_everything(producer_factory: Factory, fa
 
 
 def test_host_thread_never_waits_on_a_slow_broker(producer_factory: Factory, fake_broker: FakeBroker) -> None:
-    fake_broker.send_delay_s = 0.2  # kafka-python blocking in send() for metadata
+    fake_broker.send_delay_s = 0.5  # kafka-python blocking in send() for up to max_block_ms
     producer = producer_factory()
     worst = 0.0
-    for i in range(200):
+    for i in range(100):
         started = time.perf_counter()
         producer.emit("INFO", f"e{i}", i=i)
         worst = max(worst, time.perf_counter() - started)
-    # The bound is emit_block_ms = 0; the wide margin absorbs scheduler noise on a loaded machine.
-    assert worst < 0.05, worst
+    # The bound is emit_block_ms = 0; a blocking emit would take >= 0.5 s. The margin absorbs a loaded CI.
+    assert worst < 0.25, worst
 
 
 def test_retriable_failures_are_retried_and_delivered(producer_factory: Factory, fake_broker: FakeBroker) -> None:
@@ -193,7 +193,7 @@ def test_emit_never_raises_on_hostile_input(
 def test_emit_is_usable_from_asyncio_without_stalling_the_loop(
     producer_factory: Factory, fake_broker: FakeBroker
 ) -> None:
-    fake_broker.send_delay_s = 0.005
+    fake_broker.send_delay_s = 0.05  # a blocking emit would stall the loop >= 1 s between yields
     producer = producer_factory()
 
     async def main() -> float:
@@ -207,9 +207,9 @@ def test_emit_is_usable_from_asyncio_without_stalling_the_loop(
                 worst = max(worst, time.perf_counter() - before - 0.002)
 
         async def logger() -> None:
-            for i in range(300):
+            for i in range(60):
                 producer.emit("INFO", f"from a coroutine {i}")
-                if i % 10 == 0:
+                if i % 20 == 0:
                     await asyncio.sleep(0)
 
         await asyncio.gather(ticker(), logger())
@@ -217,8 +217,8 @@ def test_emit_is_usable_from_asyncio_without_stalling_the_loop(
         return worst
 
     worst = asyncio.run(main())
-    assert worst < 0.05, worst
-    assert len(fake_broker.values()) == 300
+    assert worst < 0.3, worst
+    assert len(fake_broker.values()) == 60
     assert asyncio.run(producer.aclose(1)) == 0
 
 

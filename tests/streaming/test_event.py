@@ -39,7 +39,7 @@ def test_valid_event_is_normalised() -> None:
     [
         (b'\xff\xfe{"a":1}', "not valid UTF-8"),
         (b'{"timestamp": ', "invalid JSON"),
-        (b"[1, 2]", "not a JSON log event"),
+        (b"[1, 2]", "raw line has no timestamp"),
         (b"   ", "empty"),
         (encode({k: v for k, v in VALID.items() if k != "service"}), "'service' is missing"),
         (encode({**VALID, "level": 3}), "'level' must be a string"),
@@ -69,3 +69,18 @@ def test_level_aliases() -> None:
 def test_event_id_is_deterministic_and_distinct() -> None:
     assert event_id("logs", 0, 5) == event_id("logs", 0, 5)
     assert len({event_id("logs", p, o) for p in range(3) for o in range(1000)}) == 3000
+
+
+def test_raw_line_takes_service_from_key_and_time_from_kafka() -> None:
+    kafka_ts = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    parsed = parse_record(b"worker finished the nightly job", key=b"batch", kafka_timestamp=kafka_ts)
+    assert parsed.error is None and parsed.format == "plain"
+    assert parsed.fields["service"] == "batch" and parsed.fields["timestamp"] == kafka_ts
+    assert parsed.fields["level"] == "INFO" and parsed.fields["message"] == "worker finished the nightly job"
+
+
+def test_raw_syslog_line_names_its_own_service() -> None:
+    line = b"<38>Nov 23 08:15:02 web-01 sshd[4242]: Failed password for invalid user admin from 203.0.113.9"
+    parsed = parse_record(line, key=b"Linux", kafka_timestamp=datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    assert parsed.error is None and parsed.format == "syslog3164"
+    assert parsed.fields["service"] == "sshd" and parsed.fields["host"] == "web-01"

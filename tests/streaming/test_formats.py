@@ -7,6 +7,9 @@ test time and never copied into the repository.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
@@ -23,7 +26,8 @@ from streaming.formats import FORMATS, RawEvent, parse_line
 from streaming.formats.detect import detect
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
-LOGHUB = Path(__file__).resolve().parents[3] / "shared" / "data" / "loghub"
+# The shared Loghub samples next to the checkout; LOGWATCH_LOGHUB points elsewhere.
+LOGHUB = Path(os.environ.get("LOGWATCH_LOGHUB", Path(__file__).resolve().parents[3] / "shared" / "data" / "loghub"))
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LOGHUB_FORMATS = {
     "Android": "logcat",
@@ -55,6 +59,15 @@ def test_public_names_have_not_drifted() -> None:
     assert streaming.formats.__all__ == ["FORMATS", "RawEvent", "parse_line"]
     assert set(FORMATS) == {"syslog5424", "syslog3164", "apache_access", "apache_error", "log4j", "python",
                             "logcat", "hdfs", "bgl", "hpc", "plain"}  # fmt: skip
+
+
+@pytest.mark.parametrize("first", ["streaming.formats", "streaming.event"])
+def test_imports_in_either_order(first: str) -> None:
+    # streaming.event imports this package and this package uses streaming.event's normalise_level.
+    code = f"import {first}, streaming.formats, streaming.event; print(streaming.formats.parse_line('INFO:a:b').level)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert (done.returncode, done.stdout.strip()) == (0, "INFO"), done.stderr
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -1,0 +1,428 @@
+"""Search API latency on a large index, next to the same Elasticsearch queries sent directly, and the live tail.
+
+Run: ``.venv/bin/python bench/bench_api.py [--es-url URL] [--kafka HOST:PORT] [--docs N] [--requests N]``.
+Without ``--es-url``/``--kafka`` it starts its own Elasticsearch and Kafka (tests.services.TestStack, 1-2 min).
+Documents go to indices ``bench_logs-*`` (kept, and reused by the next run when they hold N documents);
+the tail uses a temporary topic, never ``logs.classified``.
+
+Figures:
+- ``/logs/search`` and ``/logs/trends``: p50/p95/p99 at ``--concurrency`` clients (default 8) over a mix of
+  queries, through the API (``python -m api`` in its own process, as deployed) and the identical
+  Elasticsearch bodies sent straight to Elasticsearch with the same HTTP client; the ratio is API/ES.
+- live tail: documents produced to Kafka, delivered to one WebSocket client with a filter; delivered per
+  second and produce-to-browser latency p50/p95. kafka-python's producer is pure Python here (no crc32c
+  extension), so the producer rather than the tail may be the limit: both rates are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx  # noqa: E402
+from elasticsearch import Elasticsearch  # noqa: E402
+from elasticsearch.helpers import parallel_bulk  # noqa: E402
+
+from api.filters import LogFilter  # noqa: E402
+from api.routers.search import search_body  # noqa: E402
+from api.routers.stats import trends_body  # noqa: E402
+from api.timerange import choose_interval_ms, iso, resolve_range  # noqa: E402
+from streaming.es_index import ensure_template, index_name  # noqa: E402
+
+__all__ = ["main"]
+
+PREFIX = "bench_logs"
+SERVICES = [
+    f"svc-{n}"
+    for n in (
+        "checkout",
+        "auth",
+        "search",
+        "cart",
+        "billing",
+        "inventory",
+        "gateway",
+        "email",
+        "recs",
+        "profile",
+        "orders",
+        "payments",
+    )
+]
+HOSTS = [f"web-{i:02d}" for i in range(1, 11)]
+LEVELS = ["INFO"] * 70 + ["DEBUG"] * 12 + ["WARN"] * 10 + ["ERROR"] * 7 + ["CRITICAL"]
+TEMPLATES = {
+    "security": [
+        "Failed login for user {u} from 10.0.{a}.{b}",
+        "Access denied to /admin for user {u}",
+        "Invalid API key presented by client {u}",
+        "TLS handshake failed with peer 10.0.{a}.{b}",
+    ],
+    "performance": [
+        "Request to /api/items took {n} ms, above the latency budget",
+        "GC pause of {n} ms",
+        "Upstream timeout after {n} ms calling inventory",
+        "Queue backlog at {n} messages",
+    ],
+    "business": [
+        "Order {n} paid by customer {u} total {a}.{b} EUR",
+        "Payment declined for order {n}",
+        "User {u} signed up from campaign spring",
+        "Refund issued for order {n}",
+    ],
+    "general": [
+        "Worker {a} started",
+        "Configuration reloaded from /etc/app/{u}.yaml",
+        "Cache warmed with {n} entries",
+        "Scheduled job cleanup finished in {n} ms",
+    ],
+}
+
+
+def generate(count: int, end: datetime, span: timedelta, seed: int = 7) -> Iterator[dict[str, Any]]:
+    rnd = random.Random(seed)
+    categories = list(TEMPLATES)
+    for i in range(count):
+        ts = end - span * rnd.random()
+        category = categories[rnd.randrange(4)]
+        message = rnd.choice(TEMPLATES[category]).format(
+            u=f"user{rnd.randrange(5000)}", a=rnd.randrange(256), b=rnd.randrange(256), n=rnd.randrange(100000)
+        )
+        stamp = ts.isoformat()
+        yield {
+            "_index": index_name(ts, PREFIX),
+            "_id": f"b{i}",
+            "_source": {
+                "event_id": f"b{i}",
+                "timestamp": stamp,
+                "level": rnd.choice(LEVELS),
+                "service": rnd.choice(SERVICES),
+                "host": rnd.choice(HOSTS),
+                "logger": f"app.{category}",
+                "message": message,
+                "attributes": {"request_id": f"r{i}"},
+                "category": category,
+                "category_confidence": round(rnd.uniform(0.4, 1.0), 3),
+                "model_version": "bench",
+                "ingested_at": stamp,
+                "processed_at": stamp,
+                "format": "json",
+                "redactions": 0,
+                "kafka": {"topic": "logs", "partition": i % 3, "offset": i // 3},
+            },
+        }
+
+
+def seed(es: Elasticsearch, count: int) -> datetime:
+    """Index ``count`` documents over the 24 h before now, unless a previous run left exactly that many."""
+    ensure_template(es, PREFIX)
+    es.indices.refresh(index=f"{PREFIX}-*", allow_no_indices=True, ignore_unavailable=True)
+    existing = es.count(index=PREFIX, ignore_unavailable=True, allow_no_indices=True)["count"]
+    if existing == count:
+        newest = es.search(index=PREFIX, size=0, aggs={"max": {"max": {"field": "timestamp"}}})
+        anchor = datetime.fromtimestamp(newest["aggregations"]["max"]["value"] / 1000, UTC)
+        print(f"reusing {count:,} documents in {PREFIX}-* (newest {iso(anchor)})")
+        return anchor
+    if existing:
+        es.indices.delete(index=f"{PREFIX}-*")
+    end = datetime.now(UTC)
+    started = time.perf_counter()
+    done = 0
+    for ok, _ in parallel_bulk(
+        es.options(request_timeout=120),
+        generate(count, end, timedelta(hours=24)),
+        thread_count=2,
+        chunk_size=5000,
+        queue_size=4,
+    ):
+        done += ok
+    es.indices.refresh(index=f"{PREFIX}-*")
+    elapsed = time.perf_counter() - started
+    print(f"indexed {done:,} documents in {elapsed:.0f} s ({done / elapsed:,.0f} docs/s)")
+    return end
+
+
+def variants(anchor: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The search and trends parameter mixes, with absolute ranges ending at the newest document."""
+
+    def rng(hours: float) -> dict[str, str]:
+        return {"from": iso(anchor - timedelta(hours=hours)), "to": iso(anchor)}
+
+    searches = [
+        {**rng(0.25)},
+        {**rng(1), "q": "timeout"},
+        {**rng(24), "q": "service:svc-checkout level:error"},
+        {**rng(24), "q": '"payment declined" OR refund'},
+        {**rng(6), "category": "security"},
+        {**rng(1), "q": "user4* -level:debug"},
+        {**rng(24), "host": "web-03", "q": "latency"},
+        {**rng(24), "sort": "asc"},
+    ]
+    trends = [
+        {**rng(0.25)},
+        {**rng(1)},
+        {**rng(6), "split": "level"},
+        {**rng(24)},
+        {**rng(24), "q": "level:error OR level:critical", "split": "service"},
+    ]
+    return searches, trends
+
+
+def es_bodies(searches: list[dict[str, Any]], trends: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """The exact bodies the API sends for each variant (built by the API's own functions)."""
+
+    def parts(p: dict[str, Any]) -> tuple[LogFilter, Any]:
+        filters = LogFilter.build(
+            p.get("q", ""),
+            [p["service"]] if "service" in p else None,
+            [p["level"]] if "level" in p else None,
+            [p["category"]] if "category" in p else None,
+            [p["host"]] if "host" in p else None,
+        )
+        return filters, resolve_range(p["from"], p["to"])
+
+    s_bodies = []
+    for p in searches:
+        filters, time_range = parts(p)
+        s_bodies.append(search_body(filters, time_range, sort=p.get("sort", "desc"), size=50))
+    t_bodies = []
+    for p in trends:
+        filters, time_range = parts(p)
+        step = choose_interval_ms(time_range.span_ms, 80)
+        t_bodies.append(trends_body(filters, time_range, step, p.get("split", "category")))
+    return s_bodies, t_bodies
+
+
+async def load(requests: list[tuple[str, str, Any]], total: int, concurrency: int) -> list[float]:
+    """Send ``total`` requests (cycling through ``requests``) from ``concurrency`` clients; latencies in ms."""
+    latencies: list[float] = []
+    counter = iter(range(total))
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+
+        async def worker() -> None:
+            for i in counter:
+                method, url, body = requests[i % len(requests)]
+                started = time.perf_counter()
+                if method == "GET":
+                    response = await client.get(url, params=body)
+                else:
+                    response = await client.post(url, json=body)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:200]}")
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies
+
+
+def pct(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    at = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return at(0.50), at(0.95), at(0.99)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_api(es_url: str, kafka: str, topic: str, var_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "ES_URL": es_url,
+        "ES_INDEX_PREFIX": PREFIX,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "API_PORT": str(port),
+        "API_HOST": "127.0.0.1",
+        "API_RATE_LIMIT_PER_S": "0",
+        "API_TAIL_TOPIC": topic,
+        "API_WS_QUEUE_SIZE": "100000",
+        "LOGWATCH_VAR_DIR": str(var_dir),
+    }
+    log = open(var_dir / "api.log", "wb")  # noqa: SIM115 (lives as long as the process)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/auth/me", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError(f"the API did not start; see {var_dir / 'api.log'}")
+
+
+def bench_http(api_url: str, es_url: str, anchor: datetime, total: int, concurrency: int) -> None:
+    searches, trends = variants(anchor)
+    s_bodies, t_bodies = es_bodies(searches, trends)
+    es_search = f"{es_url}/{PREFIX}/_search?ignore_unavailable=true&allow_no_indices=true"
+    cases = [
+        (
+            "/logs/search",
+            [("GET", f"{api_url}/logs/search", p) for p in searches],
+            [("POST", es_search, b) for b in s_bodies],
+        ),
+        (
+            "/logs/trends",
+            [("GET", f"{api_url}/logs/trends", p) for p in trends],
+            [("POST", es_search, b) for b in t_bodies],
+        ),
+    ]
+    print(
+        f"\n{total} requests per row, {concurrency} concurrent clients, mixes of {len(searches)} searches "
+        f"and {len(trends)} histograms (15 min to 24 h)"
+    )
+    print(f"{'':14} {'via':5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7}")
+    for name, api_reqs, es_reqs in cases:
+        rows = {}
+        for via, reqs in (("ES", es_reqs), ("API", api_reqs)):
+            asyncio.run(load(reqs, min(100, total), concurrency))  # warm caches and connections
+            started = time.perf_counter()
+            lat = asyncio.run(load(reqs, total, concurrency))
+            rate = total / (time.perf_counter() - started)
+            rows[via] = pct(lat)
+            p50, p95, p99 = rows[via]
+            print(f"{name:14} {via:5} {p50:8.1f} {p95:8.1f} {p99:8.1f} {rate:7.0f}")
+        ratio50 = rows["API"][0] / rows["ES"][0]
+        ratio95 = rows["API"][1] / rows["ES"][1]
+        verdict = "meets" if rows["API"][1] < 100 else "misses"
+        print(f"{name:14} API/ES p50 x{ratio50:.2f}, p95 x{ratio95:.2f}; API p95 {verdict} the 100 ms aim")
+
+
+def bench_tail(api_url: str, kafka: str, topic: str, count: int) -> None:
+    from kafka import KafkaProducer
+    from websockets.sync.client import connect
+
+    ws_url = api_url.replace("http://", "ws://") + "/ws/logs?service=svc-checkout,svc-auth"
+    received: list[float] = []
+    latencies: list[float] = []
+    with connect(ws_url, max_size=None) as ws:
+        json.loads(ws.recv(timeout=10))  # hello
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # wait until the hub's consumer sits at the end of the topic
+            message = json.loads(ws.recv(timeout=30))
+            if message.get("type") == "status" and message.get("tail") == "live":
+                break
+        producer = KafkaProducer(bootstrap_servers=kafka, linger_ms=5, batch_size=256 * 1024)
+        services = ["svc-checkout", "svc-auth", "svc-search", "svc-cart"]
+        produced_s: list[float] = []
+
+        def produce() -> None:
+            started = time.perf_counter()
+            for i in range(count):
+                doc = {
+                    "event_id": f"t{i}",
+                    "timestamp": datetime.now(UTC).isoformat(),
+                    "level": "INFO",
+                    "service": services[i % 4],
+                    "message": f"tail benchmark line {i}",
+                    "category": "general",
+                    "sent_at": time.time(),
+                }
+                producer.send(topic, json.dumps(doc).encode())
+            producer.flush(60)
+            produced_s.append(time.perf_counter() - started)
+
+        thread = threading.Thread(target=produce)
+        started = time.perf_counter()
+        thread.start()
+        wanted = count // 2
+        while len(received) < wanted:
+            try:
+                message = json.loads(ws.recv(timeout=30))
+            except TimeoutError:
+                break
+            if message["type"] == "logs":
+                now = time.time()
+                for doc in message["items"]:
+                    received.append(now)
+                    latencies.append((now - doc["sent_at"]) * 1000)
+        thread.join()
+        producer.close(10)
+    elapsed = (received[-1] - (received[0] - 0.0)) if len(received) > 1 else 0.0
+    total_s = time.perf_counter() - started
+    p50, p95, _ = pct(latencies) if latencies else (0.0, 0.0, 0.0)
+    print(
+        f"\nlive tail: {count:,} produced in {produced_s[0]:.1f} s ({count / produced_s[0]:,.0f}/s, kafka-python), "
+        f"{len(received):,} of {wanted:,} matching delivered to the WebSocket in {total_s:.1f} s "
+        f"({len(received) / total_s:,.0f}/s); produce-to-client latency p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        f" (first-to-last delivery span {elapsed:.1f} s)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--es-url")
+    parser.add_argument("--kafka")
+    parser.add_argument("--docs", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--tail-docs", type=int, default=20_000)
+    args = parser.parse_args(argv)
+
+    stack = None
+    work = Path(tempfile.mkdtemp(prefix="bench_api_"))
+    if not args.es_url or not args.kafka:
+        from tests.services import TestStack
+
+        stack = TestStack(work / "var")
+        print("starting Elasticsearch and Kafka for the benchmark ...")
+        args.es_url = args.es_url or stack.start_elasticsearch()
+        args.kafka = args.kafka or stack.start_kafka()
+    api_proc = None
+    topic = f"bench-tail-{uuid.uuid4().hex[:8]}"
+    try:
+        from kafka.admin import KafkaAdminClient, NewTopic
+
+        admin = KafkaAdminClient(bootstrap_servers=args.kafka)
+        admin.create_topics([NewTopic(topic, 3, 1)])
+        es = Elasticsearch(args.es_url, request_timeout=120)
+        anchor = seed(es, args.docs)
+        api_proc, api_url = start_api(args.es_url, args.kafka, topic, work)
+        print(
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+            "(everything, Elasticsearch included, shares them)"
+        )
+        bench_http(api_url, args.es_url, anchor, args.requests, args.concurrency)
+        bench_tail(api_url, args.kafka, topic, args.tail_docs)
+        admin.delete_topics([topic])
+        admin.close()
+    finally:
+        if api_proc is not None:
+            api_proc.terminate()
+            api_proc.wait(15)
+        if stack is not None:
+            stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""The rules query: ``logs.classified`` -> per-batch window counts (Spark) -> rule state (driver) -> ``alerts``.
+
+Each micro-batch, in ``foreachBatch`` on the driver:
+1. a batch that the saved state already contains (Spark re-runs the last batch after a crash) is not
+   counted again; alerts saved as pending for it are sent again, with the same ids;
+2. otherwise Spark aggregates the batch, the engine folds the counts into the state, and the state is saved
+   with the batch's alerts marked pending *before* they are sent;
+3. the alerts are sent and flushed (a refusal fails the batch, so Spark re-runs it and step 1 re-sends them),
+   then the state is saved again without them.
+So an alert is never lost, and it is sent twice only if the process dies between Kafka's acknowledgement and
+the second save, in which case the copy has the same ``alert_id`` and status.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql.streaming.query import StreamingQuery
+
+from infra.config import Config
+from streaming.rules.aggregate import aggregate, collect, parse_classified
+from streaming.rules.alerts import dashboard_base
+from streaming.rules.engine import Engine
+from streaming.rules.errors import RulesError
+from streaming.rules.model import Rule
+from streaming.rules.state import State, StateStore
+
+__all__ = ["CLASSIFIED_TOPIC", "ALERTS_TOPIC", "FUTURE_TOLERANCE_MS", "start_rules_query", "BatchProcessor"]
+
+logger = logging.getLogger(__name__)
+
+CLASSIFIED_TOPIC = "logs.classified"
+ALERTS_TOPIC = "alerts"
+# Events dated further ahead than this (a skewed clock) are ignored: they would push the watermark past
+# every open window and make the real events look late.
+FUTURE_TOLERANCE_MS = 5 * 60_000
+
+
+class _Publisher:
+    """Sends alerts to Kafka, keyed by alert_id, and waits for the broker's acknowledgement."""
+
+    def __init__(self, bootstrap_servers: str, topic: str, timeout_ms: int) -> None:
+        self.topic = topic
+        self.timeout_s = timeout_ms / 1000
+        self._bootstrap = bootstrap_servers
+        self._timeout_ms = timeout_ms
+        self._producer: KafkaProducer | None = None
+
+    def publish(self, alerts: list[dict[str, Any]]) -> None:
+        if self._producer is None:  # created on first use: nothing touches the network at query start
+            self._producer = KafkaProducer(
+                bootstrap_servers=self._bootstrap,
+                acks="all",
+                retries=5,
+                request_timeout_ms=self._timeout_ms,
+                max_block_ms=self._timeout_ms,
+            )
+        try:
+            futures = [
+                self._producer.send(
+                    self.topic,
+                    key=alert["alert_id"].encode(),
+                    value=json.dumps(alert, ensure_ascii=False).encode("utf-8"),
+                )
+                for alert in alerts
+            ]
+            self._producer.flush(timeout=self.timeout_s)
+        except KafkaError as exc:
+            raise RulesError(
+                f"Kafka did not take {len(alerts)} alerts for topic {self.topic} ({exc}); "
+                "the batch fails and is retried from the checkpoint."
+            ) from exc
+        failed = [f.exception for f in futures if f.failed()]
+        if failed or not all(f.is_done for f in futures):
+            raise RulesError(
+                f"Kafka refused alerts for topic {self.topic} ({failed[0] if failed else 'timed out'}); "
+                "the batch fails and is retried from the checkpoint."
+            )
+
+    def close(self) -> None:
+        if self._producer is not None:
+            self._producer.close(timeout=self.timeout_s)
+            self._producer = None
+
+
+class BatchProcessor:
+    """The ``foreachBatch`` function: the protocol of the module docstring.
+
+    :param rules: the rules to evaluate.
+    :param store: where the state lives.
+    :param publisher: sends alerts (anything with ``publish(list_of_alerts)``).
+    :param base_url: dashboard address for links.
+    """
+
+    def __init__(self, rules: list[Rule], store: StateStore, publisher: Any, base_url: str) -> None:
+        self.rules = rules
+        self.store = store
+        self.publisher = publisher
+        self.engine = Engine(rules, store.load(), base_url)
+
+    @property
+    def state(self) -> State:
+        return self.engine.state
+
+    def _flush_pending(self) -> None:
+        if self.state.pending:
+            logger.info(
+                "re-sending alerts of an unfinished batch batch=%d alerts=%d",
+                self.state.batch_id,
+                len(self.state.pending),
+            )
+            self.publisher.publish(self.state.pending)
+            self.state.pending = []
+            self.store.save(self.state)
+
+    def __call__(self, batch: DataFrame, batch_id: int) -> None:
+        self._flush_pending()
+        if batch_id <= self.state.batch_id:
+            logger.info("batch already applied to the rules state, not counted again batch=%d", batch_id)
+            return
+        started = time.monotonic()
+        now = datetime.now(UTC)
+        cutoff_ms = int(now.timestamp() * 1000) + FUTURE_TOLERANCE_MS
+        rows, stats = collect(aggregate(parse_classified(batch), self.rules, cutoff_ms))
+        result = self.engine.step(rows, stats, now)
+        self.state.batch_id = batch_id
+        self.state.pending = result.alerts
+        self.store.save(self.state)
+        self._flush_pending()
+        if stats.events:
+            logger.info(
+                "rules batch=%d events=%d late=%d future=%d alerts=%d elapsed_ms=%.0f",
+                batch_id,
+                stats.events,
+                result.late,
+                stats.future,
+                len(result.alerts),
+                (time.monotonic() - started) * 1000,
+            )
+
+
+def start_rules_query(
+    spark: SparkSession,
+    config: Config,
+    rules: list[Rule],
+    *,
+    source_topic: str = CLASSIFIED_TOPIC,
+    alerts_topic: str = ALERTS_TOPIC,
+    checkpoint_dir: Path | None = None,
+) -> StreamingQuery:
+    """Start the query that evaluates ``rules`` over ``logs.classified`` and writes alerts to ``alerts``.
+
+    The state across windows is saved in ``<checkpoint>/alert_state`` after every batch, so a restart from
+    the checkpoint continues where it stopped and re-emits nothing new. Call it again (with the same
+    checkpoint) to restart the query after a failure.
+
+    :param spark: the session (see streaming.session).
+    :param config: Kafka address, batch bounds and trigger interval, var folder, dashboard address.
+    :param rules: from :func:`streaming.rules.load_rules`.
+    :param source_topic: where classified documents are read (tests use their own topic).
+    :param alerts_topic: where alerts are written.
+    :param checkpoint_dir: defaults to ``<var>/checkpoints/rules``.
+    """
+    checkpoint = checkpoint_dir or config.var_dir / "checkpoints" / "rules"
+    publisher = _Publisher(config.kafka.bootstrap_servers, alerts_topic, config.kafka.request_timeout_ms)
+    process = BatchProcessor(rules, StateStore(checkpoint / "alert_state"), publisher, dashboard_base(config))
+    records = (
+        spark.readStream.format("kafka")
+        .option("kafka.bootstrap.servers", config.kafka.bootstrap_servers)
+        .option("subscribe", source_topic)
+        .option("startingOffsets", "earliest")
+        .option("maxOffsetsPerTrigger", config.spark.max_offsets_per_trigger)
+        # Retention may delete offsets we have not read during a long outage: go on, don't die.
+        .option("failOnDataLoss", "false")
+        .load()
+        .select("value")
+    )
+    query = (
+        records.writeStream.queryName("rules")
+        .foreachBatch(process)
+        .option("checkpointLocation", str(checkpoint))
+        .trigger(processingTime=f"{config.spark.trigger_interval_ms} milliseconds")
+        .start()
+    )
+    logger.info(
+        'rules query started id="%s" rules=%d source="%s" alerts="%s"', query.id, len(rules), source_topic, alerts_topic
+    )
+    return query

@@ -1,0 +1,66 @@
+"""``python -m api tokens ...`` and the dashboard links helper."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from api import dashboard_url
+from api.__main__ import main
+from api.tokens import TokenStore
+from infra.config import REPO_ROOT
+
+
+def test_cli_tokens_create_list_revoke(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LOGWATCH_VAR_DIR", str(tmp_path))
+    assert main(["tokens", "create", "grafana"]) == 0
+    out, err = capsys.readouterr()
+    token = out.strip()
+    assert token.startswith("lw_") and "shown only now" in err
+    assert TokenStore.for_var_dir(tmp_path).verify(token) is not None
+    assert main(["tokens", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("grafana\t") and token not in listed
+    assert main(["tokens", "create", "grafana"]) == 2
+    assert "exists already" in capsys.readouterr().err
+    assert main(["tokens", "revoke", "grafana"]) == 0
+    assert main(["tokens", "revoke", "grafana"]) == 1
+    assert TokenStore.for_var_dir(tmp_path).verify(token) is None
+
+
+def test_cli_runs_as_a_module(tmp_path: Path) -> None:
+    env = {**os.environ, "LOGWATCH_VAR_DIR": str(tmp_path)}
+    created = subprocess.run(
+        [sys.executable, "-m", "api", "tokens", "create", "ops"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert created.returncode == 0, created.stderr
+    assert TokenStore.for_var_dir(tmp_path).verify(created.stdout.strip()) is not None
+
+
+def test_dashboard_url_encodes_the_view() -> None:
+    url = dashboard_url(
+        "https://logs.example.com/",
+        service="checkout",
+        level=["ERROR", "WARN"],
+        q='a "b"',
+        start=datetime(2024, 5, 1, 10, tzinfo=UTC),
+        end="now",
+        doc="ev1",
+    )
+    assert url == (
+        "https://logs.example.com/?q=a+%22b%22&service=checkout&level=ERROR%2CWARN"
+        "&from=2024-05-01T10%3A00%3A00.000Z&to=now&doc=ev1"
+    )
+    assert dashboard_url("http://127.0.0.1:8000") == "http://127.0.0.1:8000/"
