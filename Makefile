@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test setup stop status clean check bench train
+.PHONY: run test setup stop status clean check bench train tunnel
 
 run: setup
 	@$(PY) -m infra run
@@ -14,6 +14,10 @@ test: setup
 
 setup: $(INSTALLED)
 	@$(PY) -m infra setup
+	@$(PY) -m nlp train
+
+train: $(INSTALLED)
+	$(PY) -m nlp train --force
 
 # Reinstalled only when pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -35,3 +39,11 @@ check: $(INSTALLED)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy producers streaming nlp api alerting infra
+
+# Prints speed and memory figures; nothing here asserts a timing.
+bench: setup
+	@command -v kcat >/dev/null 2>&1 || apt-get install -y -q kafkacat >/dev/null 2>&1 || echo "kcat not installed: the producer/kcat ratio is skipped"
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+tunnel: $(INSTALLED)
+	@bash infra/cloudflared/tunnel.sh

@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
+from kafka.errors import KafkaError
+
 from alerting.consumer import AlertConsumer, retry_policy, routes_path
 from alerting.errors import AlertingError
 from alerting.model import SEVERITIES, Alert
@@ -60,8 +62,12 @@ def _setup_logging(verbose: bool) -> None:
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     # httpx logs each request URL at INFO, and a Telegram URL contains the bot token.
-    for noisy in ("httpx", "httpcore", "kafka", "elastic_transport", "telegram", "slack_sdk"):
+    for noisy in ("httpx", "httpcore", "kafka", "telegram", "slack_sdk"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # kafka-python logs every refused connection attempt at ERROR; a broker outage shows in our own lines.
+    logging.getLogger("kafka.conn").setLevel(logging.CRITICAL)
+    # It warns with a traceback on every failed request; our own modules say "unavailable" once per outage.
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
 def sample_alert(severity: str = "HIGH", status: str = "firing") -> Alert:
@@ -96,7 +102,15 @@ def _run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    consumer.run(stop)
+    try:
+        consumer.run(stop)
+    except KafkaError as exc:
+        print(
+            f"error: Kafka at {config.kafka.bootstrap_servers} did not answer ({type(exc).__name__}); start it "
+            "with make run or set KAFKA_BOOTSTRAP_SERVERS.",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -184,9 +184,7 @@ class AlertConsumer:
             self.counters.add(dlq=1)
             self.tracker.done(tp, record.offset)
 
-    def run(self, stop: threading.Event | None = None) -> None:
-        """Consume until ``stop`` (or :attr:`stop_event`) is set, then shut down in order."""
-        stop = stop or self.stop_event
+    def _open(self, stop: threading.Event) -> tuple[DeadLetter, Dispatcher]:
         a, k = self.config.alerting, self.config.kafka
         timeout_ms = self._kafka_timeout_ms()
         self._producer = KafkaProducer(
@@ -198,7 +196,7 @@ class AlertConsumer:
             client_id="logwatch-alerting-dlq",
         )
         dead_letter = DeadLetter(self._producer, a.dlq_topic, timeout_ms / 1000 + 1, stop)
-        dispatcher = self._dispatcher = Dispatcher(
+        self._dispatcher = Dispatcher(
             self.routing,
             self.store,
             self.silences,
@@ -207,7 +205,6 @@ class AlertConsumer:
             self.counters,
             self.config.api.public_url,
         )
-        flusher = HistoryFlusher(self.es, self.store, a.history_flush_s, self.config.es.request_timeout_s)
         self._consumer = KafkaConsumer(
             bootstrap_servers=k.bootstrap_servers,
             group_id=a.consumer_group,
@@ -219,50 +216,68 @@ class AlertConsumer:
             request_timeout_ms=max(timeout_ms, 61000),
         )
         self._consumer.subscribe([a.topic], listener=_Rebalance(self))
-        dispatcher.start()
-        flusher.start()
-        self.silences.refresh(force=True)
-        logger.info(
-            'alerting consumer started topic="%s" group="%s" routes="%s" receivers="%s"',
-            a.topic,
-            a.consumer_group,
-            ",".join(r.name for r in self.routing.routes),
-            "; ".join(f"{n}={s.describe()}" for n, s in self.routing.receivers.items()),
-        )
+        return dead_letter, self._dispatcher
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Consume until ``stop`` (or :attr:`stop_event`) is set, then shut down in order.
+
+        :raises kafka.errors.KafkaError: the broker could not be reached at start.
+        """
+        stop = stop or self.stop_event
+        a = self.config.alerting
+        flusher = HistoryFlusher(self.es, self.store, a.history_flush_s, self.config.es.request_timeout_s)
+        try:
+            dead_letter, dispatcher = self._open(stop)
+            dispatcher.start()
+            flusher.start()
+            self.silences.refresh(force=True)
+            logger.info(
+                'alerting consumer started topic="%s" group="%s" routes="%s" receivers="%s"',
+                a.topic,
+                a.consumer_group,
+                ",".join(r.name for r in self.routing.routes),
+                "; ".join(f"{n}={s.describe()}" for n, s in self.routing.receivers.items()),
+            )
+            self._loop(stop, dead_letter, dispatcher)
+        finally:
+            self._shutdown(flusher)
+
+    def _loop(self, stop: threading.Event, dead_letter: DeadLetter, dispatcher: Dispatcher) -> None:
+        a = self.config.alerting
+        assert self._consumer is not None
         next_commit = next_status = time.monotonic()
         next_prune = time.monotonic() + 60.0
         paused = False
-        try:
-            while not stop.is_set():
-                batch = self._consumer.poll(timeout_ms=100)
-                for records in batch.values():
-                    for record in records:
-                        self._handle(record, dead_letter, dispatcher)
-                self.silences.refresh()
-                dispatcher.tick()
-                now = time.monotonic()
-                if now >= next_commit:
-                    self.commit()
-                    next_commit = now + a.commit_interval_s
-                if now >= next_status:
-                    self.write_status()
-                    next_status = now + a.status_interval_s
-                if now >= next_prune:
-                    self.store.prune()
-                    next_prune = now + _PRUNE_EVERY_S
-                full = self.tracker.in_flight() >= a.max_in_flight
-                if full != paused:
-                    assignment = list(self._consumer.assignment())
-                    (self._consumer.pause if full else self._consumer.resume)(*assignment)
-                    paused = full
-        finally:
-            self._shutdown(dispatcher, flusher)
+        while not stop.is_set():
+            batch = self._consumer.poll(timeout_ms=100)
+            for records in batch.values():
+                for record in records:
+                    self._handle(record, dead_letter, dispatcher)
+            self.silences.refresh()
+            dispatcher.tick()
+            now = time.monotonic()
+            if now >= next_commit:
+                self.commit()
+                next_commit = now + a.commit_interval_s
+            if now >= next_status:
+                self.write_status()
+                next_status = now + a.status_interval_s
+            if now >= next_prune:
+                self.store.prune()
+                next_prune = now + _PRUNE_EVERY_S
+            full = self.tracker.in_flight() >= a.max_in_flight
+            if full != paused:
+                assignment = list(self._consumer.assignment())
+                (self._consumer.pause if full else self._consumer.resume)(*assignment)
+                paused = full
 
-    def _shutdown(self, dispatcher: Dispatcher, flusher: HistoryFlusher) -> None:
+    def _shutdown(self, flusher: HistoryFlusher) -> None:
         stop_budget_s = min(10.0, self.config.alerting.send_timeout_s + 2)
-        dispatcher.stop(stop_budget_s)
+        if self._dispatcher is not None:
+            self._dispatcher.stop(stop_budget_s)
         self.commit()
-        flusher.stop(stop_budget_s)
+        if flusher.is_alive():
+            flusher.stop(stop_budget_s)
         self.write_status()
         if self._consumer is not None:
             self._consumer.close(autocommit=False)

@@ -161,7 +161,7 @@ class Dispatcher:
 
     def submit(self, alert: Alert, source: SourceRecord, on_done: Callable[[], None]) -> None:
         """Decide for every matching route; ``on_done`` runs when nothing is left to deliver."""
-        self._store.received(alert, time.time())
+        # No separate "received" write: recording the decisions creates the history document (one fsync less).
         routes = self._routing.match(alert)
         if not routes:
             self._store.record_many(
@@ -268,11 +268,35 @@ class Dispatcher:
                 route, items = jobs.get(timeout=0.2)
             except queue.Empty:
                 continue
+            if receiver in self._failing:
+                items = self._merge_backlog(jobs, route, items)
             try:
                 self._deliver(receiver, route, items)
-            except Exception:  # the worker must outlive any bug; the items stay uncommitted
+            except Exception as exc:  # the worker must outlive any bug, and the offsets must move on
                 logger.exception('delivery crashed receiver="%s" route="%s"', receiver, route.name)
-                self._release(route, items)
+                sender = self._routing.receivers[receiver]
+                self._give_up(route, sender, items, f"Delivery crashed ({type(exc).__name__}); report this.")
+
+    @staticmethod
+    def _merge_backlog(jobs: queue.Queue[tuple[Route, list[_Item]]], route: Route, items: list[_Item]) -> list[_Item]:
+        """While a receiver is failing, one attempt carries everything queued for the route.
+
+        Without this, each queued group would spend a whole retry deadline in turn, and a long outage would
+        pile up uncommitted alerts until the consumer pauses for every channel.
+        """
+        others = []
+        while True:
+            try:
+                queued_route, queued_items = jobs.get_nowait()
+            except queue.Empty:
+                break
+            if queued_route.name == route.name:
+                items = items + queued_items
+            else:
+                others.append((queued_route, queued_items))
+        for job in others:
+            jobs.put(job)
+        return items
 
     def _deliver(self, receiver: str, route: Route, items: list[_Item]) -> None:
         sender = self._routing.receivers[receiver]
@@ -281,23 +305,7 @@ class Dispatcher:
         if outcome.aborted:
             self._release(route, items)
             return
-        if outcome.ok:
-            self._store.record(alerts, _entry(route, sender, "sent"), sent_route=route.name)
-            self._counters.add(sent=len(items))
-            if receiver in self._failing:
-                logger.info('receiver delivering again receiver="%s" target="%s"', receiver, sender.describe())
-                self._failing.discard(receiver)
-            logger.info(
-                'sent route="%s" receiver="%s" target="%s" alerts=%d attempts=%d elapsed_s=%.3f',
-                route.name,
-                receiver,
-                sender.describe(),
-                len(items),
-                outcome.attempts,
-                outcome.elapsed_s,
-            )
-        else:
-            error = str(outcome.error)
+        if not outcome.ok:
             level = logging.INFO if receiver in self._failing else logging.WARNING
             self._failing.add(receiver)
             logger.log(
@@ -309,20 +317,38 @@ class Dispatcher:
                 sender.describe(),
                 len(items),
                 outcome.attempts,
-                error,
+                outcome.error,
             )
-            for item in items:
-                if not self._dead_letter.send(
-                    item.source,
-                    stage="delivery",
-                    reason=error,
-                    alert_id=item.alert.alert_id,
-                    route=route.name,
-                ):
-                    self._release(route, items)
-                    return  # shutting down before the DLQ took it: it stays uncommitted
-            self._store.record(alerts, _entry(route, sender, "failed", error))
-            self._counters.add(failed=len(items), dlq=len(items))
+            self._give_up(route, sender, items, str(outcome.error))
+            return
+        self._store.record(alerts, _entry(route, sender, "sent"), sent_route=route.name)
+        self._counters.add(sent=len(items))
+        if receiver in self._failing:
+            logger.info('receiver delivering again receiver="%s" target="%s"', receiver, sender.describe())
+            self._failing.discard(receiver)
+        logger.info(
+            'sent route="%s" receiver="%s" target="%s" alerts=%d attempts=%d elapsed_s=%.3f',
+            route.name,
+            receiver,
+            sender.describe(),
+            len(items),
+            outcome.attempts,
+            outcome.elapsed_s,
+        )
+        self._release(route, items)
+        for item in items:
+            item.ticket.finish()
+
+    def _give_up(self, route: Route, sender: Sender, items: list[_Item], error: str) -> None:
+        """Dead-letter the items, record the failure, and let their offsets be committed."""
+        for item in items:
+            if not self._dead_letter.send(
+                item.source, stage="delivery", reason=error, alert_id=item.alert.alert_id, route=route.name
+            ):
+                self._release(route, items)
+                return  # shutting down before the DLQ took it: it stays uncommitted and is read again
+        self._store.record([item.alert for item in items], _entry(route, sender, "failed", error))
+        self._counters.add(failed=len(items), dlq=len(items))
         self._release(route, items)
         for item in items:
             item.ticket.finish()

@@ -128,12 +128,6 @@ class DeliveryStore:
         doc["deliveries"] = list(by_route.values())
         self._save(alert, doc)
 
-    def received(self, alert: Alert, at: float) -> None:
-        """Create the history document (``pending``) unless it exists; a re-read keeps ``received_at``."""
-        with self._lock, self._conn:
-            if self._load(alert) is None:
-                self._entries(alert, [], at)
-
     def record(
         self,
         alerts: Sequence[Alert],

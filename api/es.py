@@ -33,6 +33,24 @@ def es_reason(exc: elasticsearch.ApiError) -> str:
     return str(error or exc.message)
 
 
+class _Outage:
+    """Whether Elasticsearch is currently unreachable, so that each outage is logged once."""
+
+    def __init__(self) -> None:
+        self.down = False
+
+    def start(self) -> bool:
+        first, self.down = not self.down, True
+        return first
+
+    def end(self) -> bool:
+        was, self.down = self.down, False
+        return was
+
+
+_outage = _Outage()
+
+
 async def es_call(call: Awaitable[Any], what: str, url: str) -> dict[str, Any]:
     """Await one Elasticsearch request and turn its failures into API errors.
 
@@ -54,9 +72,12 @@ async def es_call(call: Awaitable[Any], what: str, url: str) -> dict[str, Any]:
         elastic_transport.ConnectionTimeout,
         elastic_transport.TransportError,
     ) as exc:
-        logger.warning("elasticsearch unreachable what=%r url=%r error=%r", what, url, type(exc).__name__)
+        if _outage.start():  # once per outage, not on every request while it lasts
+            logger.warning("elasticsearch unreachable what=%r url=%r error=%r", what, url, type(exc).__name__)
         raise UpstreamError(
             f"Elasticsearch at {url} did not answer the {what} in time: start it (make run) or check es.url."
         ) from exc
+    if _outage.end():
+        logger.info("elasticsearch reachable again url=%r", url)
     body = response.body if hasattr(response, "body") else response
     return body if isinstance(body, dict) else {}

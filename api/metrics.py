@@ -41,7 +41,6 @@ class ApiMetrics:
             "Records on the live tail topic that were not JSON objects.",
             registry=r,
         )
-        self.es_errors = Counter("logwatch_api_es_errors", "Elasticsearch calls that failed.", registry=r)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

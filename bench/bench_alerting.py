@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bootstrap", help="use this Kafka instead of starting one")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)  # no Elasticsearch here: history waits
     work = Path(tempfile.mkdtemp(prefix="bench-alerting-"))
     stack = None
     bootstrap = args.bootstrap

@@ -21,7 +21,6 @@ import asyncio
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -142,6 +141,9 @@ def seed(es: Elasticsearch, count: int) -> datetime:
     if existing:
         es.indices.delete(index=f"{PREFIX}-*")
     end = datetime.now(UTC)
+    days = {index_name(end - timedelta(hours=h), PREFIX) for h in range(0, 25)}
+    for name in sorted(days):  # no refreshes while loading: one at the end
+        es.indices.create(index=name, settings={"refresh_interval": "-1"})
     started = time.perf_counter()
     done = 0
     for ok, _ in parallel_bulk(
@@ -152,6 +154,7 @@ def seed(es: Elasticsearch, count: int) -> datetime:
         queue_size=4,
     ):
         done += ok
+    es.indices.put_settings(index=f"{PREFIX}-*", settings={"refresh_interval": "1s"})
     es.indices.refresh(index=f"{PREFIX}-*")
     elapsed = time.perf_counter() - started
     print(f"indexed {done:,} documents in {elapsed:.0f} s ({done / elapsed:,.0f} docs/s)")

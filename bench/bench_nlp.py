@@ -103,13 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     cold_s = time.perf_counter() - start
 
     median = statistics.median(timings)
-    print(f"model {classifier.version} ({path}), vocabulary {len(classifier.pipeline.named_steps['tfidf'].vocabulary_)}")
+    print(
+        f"model {classifier.version} ({path}), vocabulary {len(classifier.pipeline.named_steps['tfidf'].vocabulary_)}"
+    )
     print(f"classify_batch, {args.batch} messages per batch, {args.batches} batches, 1 thread:")
     print(f"  median {median * 1000:.1f} ms/batch -> {args.batch / median:,.0f} msgs/s per core")
     print(f"  best   {min(timings) * 1000:.1f} ms/batch -> {args.batch / min(timings):,.0f} msgs/s per core")
     print(f"  all-distinct batch: {cold_s * 1000:.1f} ms -> {args.batch / cold_s:,.0f} msgs/s per core")
-    print(f"model memory: {model_bytes / 2**20:.1f} MiB held by Python after load (peak {load_peak / 2**20:.1f} MiB), "
-          f"process RSS +{rss_after - rss_before:.1f} MiB; artifact on disk {path.stat().st_size / 1024:.0f} KiB")
+    print(
+        f"model memory: {model_bytes / 2**20:.1f} MiB held by Python after load (peak {load_peak / 2**20:.1f} MiB), "
+        f"process RSS +{rss_after - rss_before:.1f} MiB; artifact on disk {path.stat().st_size / 1024:.0f} KiB"
+    )
     return 0
 
 

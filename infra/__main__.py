@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Up in {time.monotonic() - t0:.1f} s.")
             print(f"  Kafka          {config.kafka.bootstrap_servers}")
             print(f"  Elasticsearch  {config.es.url}")
+            print(f"  Dashboard/API  http://{config.api.host}:{config.api.port}/  (OpenAPI at /docs)")
             print("Stop with `make stop`.")
         elif args.command == "stop":
             stopped = stack.stop(supervisor)

@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 SPARK_POM = Path(__file__).resolve().parent / "spark" / "pom.xml"
 # Start order; stop runs in reverse.
-SERVICES = ("kafka", "elasticsearch", "streaming")
+SERVICES = ("kafka", "elasticsearch", "streaming", "alerting", "api", "demo")
 
 
 def is_local(address: str) -> bool:
@@ -49,6 +50,21 @@ def setup(config: Config) -> None:
 
 def _python(*args: str) -> list[str]:
     return [sys.executable, *args]
+
+
+def _fresh_file(path: Path, since: float) -> Callable[[], bool]:
+    return lambda: path.exists() and path.stat().st_mtime >= since
+
+
+def _http_ok(url: str) -> Callable[[], bool]:
+    def ready() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return bool(response.status < 500)
+        except (OSError, ValueError):
+            return False
+
+    return ready
 
 
 def streaming_ready(path: Path, since: float) -> Callable[[], bool]:
@@ -95,6 +111,25 @@ def _service(name: str, config: Config) -> Service | None:
             env=env,
             cwd=REPO_ROOT,
         )
+    if name == "alerting":
+        status = config.var_dir / "alerting" / "status.json"
+        return Service(name, _python("-m", "alerting", "run"), _fresh_file(status, time.time()), env=env, cwd=REPO_ROOT)
+    if name == "api":
+        url = f"http://{config.api.host}:{config.api.port}/health"
+        return Service(name, _python("-m", "api"), _http_ok(url), ports=(config.api.port,), env=env, cwd=REPO_ROOT)
+    if name == "demo":
+        argv = _python(
+            "-m",
+            "producers.demo",
+            "--bootstrap",
+            config.kafka.bootstrap_servers,
+            "--rate",
+            "5",
+            "--quiet",
+            "--spool",
+            str(config.var_dir / "spool" / "demo"),
+        )
+        return Service(name, argv, lambda: True, env=env, cwd=REPO_ROOT)
     raise ValueError(name)
 
 

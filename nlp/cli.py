@@ -94,7 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--data", type=Path, action="append", help="labelled CSV/JSONL (default: corpus test split)")
     p_eval.add_argument("--split", choices=["train", "test"], default=None, help="score only this split")
     p_eval.add_argument(
-        "--loghub", type=Path, nargs="?", const=DEFAULT_LOGHUB, default=None,
+        "--loghub",
+        type=Path,
+        nargs="?",
+        const=DEFAULT_LOGHUB,
+        default=None,
         help=f"out-of-domain check on Loghub samples (default dir {DEFAULT_LOGHUB})",
     )
     p_eval.add_argument("--loghub-labels", type=Path, default=DEFAULT_LOGHUB_LABELS, help="labels for Loghub templates")

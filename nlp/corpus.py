@@ -28,12 +28,13 @@ _HASH_TEST_SHARE = 5
 
 @dataclass(frozen=True)
 class LabelledData:
-    """Labelled messages with their split and, when known, the software they came from."""
+    """Labelled messages with their split and, when known, the software and template they came from."""
 
     messages: list[str]
     labels: list[str]
     splits: list[str]
     sources: list[str]
+    templates: list[str]
 
     def subset(self, split: str) -> LabelledData:
         """Return only the rows of one split.
@@ -46,6 +47,7 @@ class LabelledData:
             [self.labels[i] for i in keep],
             [self.splits[i] for i in keep],
             [self.sources[i] for i in keep],
+            [self.templates[i] for i in keep],
         )
 
     def __len__(self) -> int:
@@ -76,9 +78,13 @@ def _rows_from_jsonl(path: Path) -> list[dict[str, str]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise TrainingDataError(f"{path} line {number} is not valid JSON ({exc.msg}): fix or remove it.") from exc
+                raise TrainingDataError(
+                    f"{path} line {number} is not valid JSON ({exc.msg}): fix or remove it."
+                ) from exc
             if not isinstance(obj, dict):
-                raise TrainingDataError(f"{path} line {number} is not a JSON object: write {{\"message\": ..., \"label\": ...}}.")
+                raise TrainingDataError(
+                    f'{path} line {number} is not a JSON object: write {{"message": ..., "label": ...}}.'
+                )
             rows.append({str(k): "" if v is None else str(v) for k, v in obj.items()})
     return rows
 
@@ -94,9 +100,14 @@ def load_labelled(paths: Sequence[Path]) -> LabelledData:
     labels: list[str] = []
     splits: list[str] = []
     sources: list[str] = []
+    templates: list[str] = []
     for path in paths:
         try:
-            rows = _rows_from_jsonl(path) if path.suffix.lower() in {".jsonl", ".json", ".ndjson"} else _rows_from_csv(path)
+            rows = (
+                _rows_from_jsonl(path)
+                if path.suffix.lower() in {".jsonl", ".json", ".ndjson"}
+                else _rows_from_csv(path)
+            )
         except OSError as exc:
             raise TrainingDataError(f"Cannot read training data {path} ({exc.strerror}): check the path.") from exc
         except (UnicodeDecodeError, csv.Error) as exc:
@@ -111,9 +122,10 @@ def load_labelled(paths: Sequence[Path]) -> LabelledData:
             labels.append(label)
             splits.append(split if split in {"train", "test"} else _hash_split(message))
             sources.append((row.get("source") or path.stem).strip())
+            templates.append((row.get("template") or "").strip())
     if not messages:
         raise TrainingDataError(f"No labelled rows found in {', '.join(map(str, paths))}: each row needs a label.")
-    return LabelledData(messages, labels, splits, sources)
+    return LabelledData(messages, labels, splits, sources, templates)
 
 
 def data_hash(paths: Sequence[Path]) -> str:

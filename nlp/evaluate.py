@@ -53,9 +53,7 @@ def metrics(
     """
     label_list = list(labels)
     macro_labels = [label for label in label_list if label in set(y_true)] if present_only else label_list
-    precision, recall, f1, support = precision_recall_fscore_support(
-        y_true, y_pred, labels=label_list, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, labels=label_list, zero_division=0)
     result: dict[str, Any] = {
         "n": len(y_true),
         "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
@@ -98,7 +96,9 @@ def format_report(result: dict[str, Any], title: str = "") -> str:
     lines.append(f"{'macro-F1':{width}}{result['macro_f1']:>30.3f}{result['n']:>10d}")
     lines.append(f"{'accuracy':{width}}{result['accuracy']:>30.3f}")
     if "ece" in result:
-        lines.append(f"{'calib. error':{width}}{result['ece']:>30.3f}  (mean confidence {result['mean_confidence']:.3f})")
+        lines.append(
+            f"{'calib. error':{width}}{result['ece']:>30.3f}  (mean confidence {result['mean_confidence']:.3f})"
+        )
     lines.append("")
     lines.append("confusion matrix (rows = true label, columns = predicted):")
     lines.append(f"{'':{width}}" + "".join(f"{label[:10]:>12}" for label in labels))

@@ -124,9 +124,7 @@ class LogVectorizer(TfidfVectorizer):  # type: ignore[misc]
             cols.append(fast.bigram_col[pos[hit]])
         row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-        counts = sp.csr_matrix(
-            (np.ones(len(row), dtype=np.float64), (row, col)), shape=(n_docs, len(self.vocabulary_))
-        )
+        counts = sp.csr_matrix((np.ones(len(row), dtype=np.float64), (row, col)), shape=(n_docs, len(self.vocabulary_)))
         counts.sum_duplicates()
         if self.binary:
             counts.data[:] = 1.0

@@ -42,7 +42,7 @@ class TrainConfig:
     ngram_max: int = 2
     min_df: int = 2
     nb: str = "complement"
-    alpha: float = 0.3
+    alpha: float = 1.0
     calibration: str = "sigmoid"
     calibration_folds: int = 5
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -52,8 +53,14 @@ def load_loghub(loghub_dir: Path, labels_file: Path) -> list[dict[str, str]]:
                         raise TrainingDataError(f"{system} template {event} has no label in {labels_file}: add it.")
                     label, role = labels[(system, event)]
                     rows.append(
-                        {"system": system, "event_id": event, "role": role, "label": label,
-                         "message": row["Content"], "first": "1" if event not in seen else "0"}
+                        {
+                            "system": system,
+                            "event_id": event,
+                            "role": role,
+                            "label": label,
+                            "message": row["Content"],
+                            "first": "1" if event not in seen else "0",
+                        }
                     )
                     seen.add(event)
         except OSError as exc:
@@ -72,7 +79,7 @@ def evaluate_loghub(classifier: Classifier, loghub_dir: Path, labels_file: Path)
     rows = load_loghub(loghub_dir, labels_file)
     predicted, confidence = classifier.classify_batch([r["message"] for r in rows])
     labels = list(classifier.labels)
-    groups = {
+    groups: dict[str, Callable[[dict[str, str]], bool]] = {
         "templates, dev systems (Apache HDFS Linux Zookeeper)": lambda r: r["first"] == "1" and r["role"] == "dev",
         "templates, test systems (Android BGL HPC Spark)": lambda r: r["first"] == "1" and r["role"] == "test",
         "templates, all 8 systems": lambda r: r["first"] == "1",

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterable
 from functools import lru_cache
-import re
 from typing import Final
 
 import pyarrow as pa
@@ -113,9 +113,30 @@ _MASKS: Final[list[tuple[str, str]]] = [
     (r"(?i)\b(user|username)( +)[\"'`]?[A-Za-z0-9._@\\$-]+[\"'`]?", r"\1 zzuser "),
     (r"(?i)\b(for|by)( +)[A-Za-z0-9._@-]+( +from +zzip)\b", r"\1 zzuser\3"),
     (r"%", " pct "),
-    (r"(^|[^A-Za-z0-9.])[-+]?\d+(?:[.,]\d+)*", r"\1 zznum "),
+    # The unit stays glued to the placeholder (zznum_ms) so split_token can keep it: "took 5s" and
+    # "took 5 seconds" must both say "second", and one-letter units would otherwise be dropped.
+    (r"(^|[^A-Za-z0-9.])[-+]?\d+(?:[.,]\d+)*([A-Za-z]*)", r"\1 zznum_\2 "),
 ]
 
+# Units after a number -> one canonical word (matching the stemmed spelled-out word).
+_UNITS: Final[dict[str, str]] = {
+    **dict.fromkeys(["s", "sec", "secs", "second", "seconds"], "second"),
+    **dict.fromkeys(["m", "min", "mins", "minute", "minutes"], "minute"),
+    **dict.fromkeys(["h", "hr", "hrs", "hour", "hours"], "hour"),
+    **dict.fromkeys(["d", "day", "days"], "day"),
+    **dict.fromkeys(["ms", "msec", "msecs", "millis", "milliseconds"], "ms"),
+    **dict.fromkeys(["us", "usec", "usecs", "microseconds"], "us"),
+    **dict.fromkeys(["k", "kb", "kib"], "kb"),
+    **dict.fromkeys(["mb", "mib"], "mb"),
+    **dict.fromkeys(["g", "gb", "gib"], "gb"),
+    **dict.fromkeys(["t", "tb", "tib"], "tb"),
+    **dict.fromkeys(["b", "bytes"], "bytes"),
+}
+
+# Abbreviated units written apart from their number ("10 mins") -> the canonical unit word.
+_SPELLED_UNITS: Final[dict[str, str]] = {
+    k: v for k, v in _UNITS.items() if len(k) >= 3 and k not in {"bytes", "day", "days"} and not k.endswith("b")
+}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _PART = re.compile(r"[A-Za-z0-9]+")
 _UNIT = re.compile(r"^[0-9]+([A-Za-z]*)$")
@@ -214,9 +235,20 @@ def split_token(raw: str) -> tuple[str, ...]:
     :param raw: one token of masked text.
     """
     out: list[str] = []
+    if raw.startswith("zznum_"):
+        # Masked number with its unit (see _MASKS): upper-case M is megabytes, lower-case m minutes.
+        suffix = raw[6:]
+        out.append("zznum")
+        if suffix:
+            word = "mb" if suffix == "M" else _UNITS.get(suffix.lower(), suffix.lower())
+            if len(word) >= 2 and word.isalpha():
+                out.append(_stem(word) if word not in _UNITS.values() else word)
+        return tuple(out)
     for part in _PART.findall(raw):
         if part.isalpha():
-            out.extend(_stem(w) for w in _CAMEL.sub(" ", part).lower().split() if len(w) >= 2)
+            for word in _CAMEL.sub(" ", part).lower().split():
+                if len(word) >= 2:
+                    out.append(_SPELLED_UNITS.get(word) or _stem(word))
             continue
         unit = _UNIT.match(part)
         if unit is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from producers._internal import capture_internal_exception
@@ -31,7 +31,7 @@ _NO_EXTRAS: frozenset[str] = frozenset()
 _TOP_LEVEL_EXTRAS = frozenset({"trace_id", "span_id", "env", "version", "host", "service"})
 
 
-def _extras(d: dict[str, Any]) -> list[str] | frozenset[str]:
+def _extras(d: dict[str, Any]) -> Collection[str]:
     """Names ``extra=`` added to a record: LogRecord sets its own attributes first, extras follow."""
     names = list(d)
     if names[:_PLAIN_RECORD_SIZE] == _PLAIN_RECORD_NAMES:

@@ -11,10 +11,11 @@ from types import FrameType
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from pyspark.errors import StreamingQueryException
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 from pyspark.sql.streaming.query import StreamingQuery
 
 from infra.config import Config
+from nlp import NlpError, default_model_path
+from nlp.artifact import read_metadata
 from streaming.classify import classify
 from streaming.errors import StreamingError
 from streaming.es_index import ensure_template
@@ -61,19 +62,15 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
 
     def write_batch(batch: DataFrame, batch_id: int) -> None:
         started = time.monotonic()
-        totals = (
-            batch.mapInPandas(write, WRITE_RESULT_SCHEMA)
-            .agg(F.sum("indexed").alias("indexed"), F.sum("dead_lettered").alias("dead_lettered"))
-            .first()
+        # One small row per partition comes back: no shuffle, and the batch is computed exactly once.
+        counts = batch.mapInPandas(write, WRITE_RESULT_SCHEMA).collect()
+        logger.info(
+            "batch=%d indexed=%d dead_lettered=%d elapsed_ms=%.0f",
+            batch_id,
+            sum(row["indexed"] for row in counts),
+            sum(row["dead_lettered"] for row in counts),
+            (time.monotonic() - started) * 1000,
         )
-        if totals is not None and totals["indexed"] is not None:
-            logger.info(
-                "batch=%d indexed=%d dead_lettered=%d elapsed_ms=%.0f",
-                batch_id,
-                totals["indexed"],
-                totals["dead_lettered"],
-                (time.monotonic() - started) * 1000,
-            )
 
     return (
         classify(parse(_read_logs(spark, config)))
@@ -100,7 +97,7 @@ def run(spark: SparkSession, config: Config) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    spark.streams.addListener(ProgressWriter(config.var_dir / "streaming" / "status.json"))
+    spark.streams.addListener(ProgressWriter(config.var_dir / "streaming" / "status.json", _model_version))
     pause_s = 1.0
     while not stopping:
         query = start_index_query(spark, config)
@@ -122,6 +119,14 @@ def run(spark: SparkSession, config: Config) -> None:
         )
         time.sleep(pause_s)
         pause_s = 1.0 if time.monotonic() - started > 120 else min(pause_s * 2, 30.0)
+
+
+def _model_version() -> str | None:
+    """The version of the model on disk, which the workers pick up within seconds."""
+    try:
+        return str(read_metadata(default_model_path())["version"])
+    except NlpError:
+        return None
 
 
 def _install_template(config: Config) -> None:

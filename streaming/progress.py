@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ def _kafka_lag(source: Any) -> int | None:
 class ProgressWriter(StreamingQueryListener):
     """Streaming query listener: one status line per micro-batch, to the log and the status file."""
 
-    def __init__(self, path: Path, model_version: str | None = None) -> None:
+    def __init__(self, path: Path, model_version: Callable[[], str | None]) -> None:
         self.path = path
         self.model_version = model_version
         self._last: dict[str, Any] = {}
@@ -53,7 +54,7 @@ class ProgressWriter(StreamingQueryListener):
             "processed_rows_per_s": round(p.processedRowsPerSecond or 0.0, 1),
             "batch_duration_ms": p.batchDuration,
             "kafka_lag": lag,
-            "model_version": self.model_version,
+            "model_version": self.model_version(),
         }
         self._last = status
         write_status(self.path, status)

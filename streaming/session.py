@@ -36,6 +36,7 @@ def spark_session(config: Config, app_name: str = "logwatch-streaming") -> Spark
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.local.dir", str(config.var_dir / "spark" / "tmp"))
         .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
         .getOrCreate()

@@ -236,12 +236,13 @@ class TelegramSender(Sender):
     def close(self) -> None:
         if self._loop is None:
             return
-        if self._bot is not None:  # also after a failed initialize(), which opened the HTTP client
-            try:
+        try:
+            if self._bot is not None:  # also after a failed initialize(), which opened the HTTP client
                 self._loop.run_until_complete(asyncio.wait_for(self._bot.shutdown(), timeout=self.timeout_s))
-            except (TelegramError, TimeoutError, RuntimeError) as exc:
-                logger.debug("telegram shutdown failed receiver=%s error=%s", self.name, type(exc).__name__)
-        self._loop.close()
+            self._loop.close()
+        except (TelegramError, TimeoutError, RuntimeError) as exc:
+            # RuntimeError: a worker that did not stop in time is still using the loop; the process is ending.
+            logger.debug("telegram shutdown failed receiver=%s error=%s", self.name, type(exc).__name__)
         self._loop = None
         self._bot = None
         self._initialized = False

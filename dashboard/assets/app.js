@@ -48,10 +48,11 @@ function setFilter(field, value, exclude) {
   navigate({ [field]: next, doc: "" });
 }
 
+// Absolute times in the URL, to the second: short enough to read and to share.
+const isoSecond = (ms) => new Date(Math.round(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+
 const histogram = new Histogram(els.histogram, {
-  onZoom: (fromMs, toMs) => navigate({
-    from: new Date(Math.round(fromMs)).toISOString(), to: new Date(Math.round(toMs)).toISOString(),
-  }),
+  onZoom: (fromMs, toMs) => navigate({ from: isoSecond(fromMs), to: isoSecond(Math.max(toMs, fromMs + 1000)) }),
   onFilter: (field, value) => setFilter(field, value, false),
 });
 
@@ -244,7 +245,7 @@ els.zoomOut.addEventListener("click", () => {
   const from = Date.parse(range.from);
   const to = Date.parse(range.to);
   const span = to - from;
-  navigate({ from: new Date(from - span / 2).toISOString(), to: new Date(to + span / 2).toISOString() });
+  navigate({ from: isoSecond(from - span / 2), to: isoSecond(to + span / 2) });
 });
 els.split.addEventListener("change", () => navigate({ split: els.split.value }, { push: false }));
 els.sort.addEventListener("click", () => navigate({ sort: state.sort === "desc" ? "asc" : "desc" }));

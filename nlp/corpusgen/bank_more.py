@@ -445,7 +445,7 @@ MORE: dict[str, list[str]] = {
         "goods returned to supplier: {int} units of {sku}",
         "shrinkage recorded: {few} units of {sku}",
         "catalog price list for {country} published",
-        "search: \"{product}\" -> {n} products, filter brand",
+        'search: "{product}" -> {n} products, filter brand',
         "personalised offer shown to {customer}",
         "customer {customer} redeemed loyalty reward",
         "gift wrap added to order {order}",

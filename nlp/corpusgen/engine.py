@@ -7,8 +7,8 @@ Template syntax, kept small on purpose so templates read like the log lines they
 - Anything else in braces is kept literally; write ``{{`` and ``}}`` for braces next to a slot (JSON).
 
 Every software source also has line styles (syslog prefix, log4j layout, key=value, bare message) in
-the same syntax, with ``@msg@`` where the message goes, and a fraction of its lines get one, so the model sees messages both as the streaming parser extracts them
-and as raw lines with headers.
+the same syntax, with ``@msg@`` where the message goes. A fraction of its lines get one, so the model
+sees messages both as the streaming parser extracts them and as raw lines with headers.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import hashlib
 import logging
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nlp.corpusgen.fillers import FILLERS
@@ -44,7 +44,7 @@ class Source:
 
     name: str
     kind: str
-    templates: dict[str, Sequence[str]]
+    templates: Mapping[str, Sequence[str]]
     styles: Sequence[str] = field(default_factory=tuple)
 
 

@@ -230,8 +230,10 @@ FILLERS: dict[str, Filler] = {
     "signal": _pick(_SIGNALS),
     "exc": _pick(_EXCEPTIONS),
     "jclass": _java_class,
-    "thread": lambda rng: rng.choice(["main", "http-nio-8080-exec-", "pool-3-thread-", "worker-", "kafka-producer-"])
-    + str(rng.randint(1, 64)),
+    "thread": lambda rng: (
+        rng.choice(["main", "http-nio-8080-exec-", "pool-3-thread-", "worker-", "kafka-producer-"])
+        + str(rng.randint(1, 64))
+    ),
     "level": _pick(["INFO", "WARN", "ERROR", "DEBUG", "NOTICE", "CRITICAL"]),
     "customer": lambda rng: rng.choice(["cus_", "C", "cust-", ""]) + str(rng.randint(1000, 9_999_999)),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from nlp.corpusgen.bank_business_general import BUSINESS, GENERAL
 from nlp.corpusgen.bank_families import FAMILIES
@@ -34,7 +35,7 @@ _MORE_SERVICES = [
 ]
 
 
-def _deal(services: list[tuple[str, str, tuple[str, ...]]], banks: dict[str, list[str]]) -> list[Source]:
+def _deal(services: Sequence[tuple[str, str, tuple[str, ...]]], banks: dict[str, list[str]]) -> list[Source]:
     templates: dict[str, dict[str, list[str]]] = {name: {} for name, _, _ in services}
     for label, bank in banks.items():
         for index, template in enumerate(bank):
@@ -43,7 +44,7 @@ def _deal(services: list[tuple[str, str, tuple[str, ...]]], banks: dict[str, lis
     return [Source(name, kind, templates[name], styles) for name, kind, styles in services]
 
 
-def _deal_families(services: list[tuple[str, str, tuple[str, ...]]]) -> list[Source]:
+def _deal_families(services: Sequence[tuple[str, str, tuple[str, ...]]]) -> list[Source]:
     # Wording k of family f goes to service (f + k) mod n: siblings land in different services.
     templates: dict[str, dict[str, list[str]]] = {name: {} for name, _, _ in services}
     for label, families in FAMILIES.items():
@@ -61,6 +62,8 @@ _FAMILY_SERVICES = [
     ("ops-runbook-worker", "worker", ("[{level}] {ts} worker-{few}: @msg@",)),
 ]
 
-SOURCES = _deal(
-    _SERVICES, {"security": SECURITY, "performance": PERFORMANCE, "business": BUSINESS, "general": GENERAL}
-) + _deal(_MORE_SERVICES, MORE) + _deal_families(_FAMILY_SERVICES)
+SOURCES = (
+    _deal(_SERVICES, {"security": SECURITY, "performance": PERFORMANCE, "business": BUSINESS, "general": GENERAL})
+    + _deal(_MORE_SERVICES, MORE)
+    + _deal_families(_FAMILY_SERVICES)
+)

@@ -114,7 +114,8 @@ SOURCES = [
                 "type=LOGIN_ERROR, realmId=master, clientId=security-admin-console, ipAddress={ip}, "
                 "error=invalid_user_credentials",
                 "type=UPDATE_PASSWORD, realmId=shop, userId={uuid}, ipAddress={ip}",
-                "type=REFRESH_TOKEN_ERROR, realmId=shop, clientId=mobile, error=invalid_token, reason=Token is not active",
+                "type=REFRESH_TOKEN_ERROR, realmId=shop, clientId=mobile, error=invalid_token, reason=Token is not "
+                "active",
                 "User {uuid} temporarily disabled by brute force protection after {n} failed attempts",
                 "type=CLIENT_LOGIN_ERROR, clientId={svc}-backend, error=unauthorized_client",
                 "operationType=UPDATE, resourceType=REALM_ROLE_MAPPING, resourcePath=users/{uuid}/role-mappings, "
@@ -142,14 +143,14 @@ SOURCES = [
         {
             "security": [
                 "conn={int} op={few} RESULT tag=97 err=49 text=invalid credentials",
-                "conn={int} op=0 BIND dn=\"uid={user},ou=people,dc=example,dc=com\" method=128",
-                "conn={int} op={few} MOD dn=\"cn=admins,ou=groups,dc=example,dc=com\" attr=member",
+                'conn={int} op=0 BIND dn="uid={user},ou=people,dc=example,dc=com" method=128',
+                'conn={int} op={few} MOD dn="cn=admins,ou=groups,dc=example,dc=com" attr=member',
                 "conn={int} fd={n} TLS established tls_ssf=256 ssf=256",
                 "conn={int} op={few} RESULT tag=103 err=50 text=insufficient access",
                 "conn={int} fd={n} closed (TLS negotiation failure)",
             ],
             "performance": [
-                "conn={int} op={few} SRCH base=\"dc=example,dc=com\" scope=2 ... etime={sec} (slow search)",
+                'conn={int} op={few} SRCH base="dc=example,dc=com" scope=2 ... etime={sec} (slow search)',
                 "connection_input: conn={int} deferring operation: too many executing",
                 "mdb_add: txn_begin failed: MDB_MAP_FULL: Environment mapsize limit reached",
             ],
@@ -168,10 +169,10 @@ SOURCES = [
         {
             "security": [
                 "[ERROR] core: permission denied: path=secret/data/{svc} client_id={hex}",
-                "[INFO]  core: successful mount: namespace=\"\" path=pki/ type=pki",
-                "[WARN]  core: token revoked: accessor={hex} policies=[\"default\" \"{svc}-read\"]",
+                '[INFO]  core: successful mount: namespace="" path=pki/ type=pki',
+                '[WARN]  core: token revoked: accessor={hex} policies=["default" "{svc}-read"]',
                 "[INFO]  auth.approle: login succeeded: role={svc}-deployer",
-                "[ERROR] auth.ldap: ldap bind failed: user={user} error=\"LDAP Result Code 49 Invalid Credentials\"",
+                '[ERROR] auth.ldap: ldap bind failed: user={user} error="LDAP Result Code 49 Invalid Credentials"',
                 "[INFO]  secrets.pki: issued certificate: common_name={fqdn} ttl=720h serial={hex}",
                 "[INFO]  core: vault is sealed",
                 "[INFO]  expiration: revoked lease: lease_id=database/creds/{svc}/{hex}",
@@ -185,7 +186,7 @@ SOURCES = [
             "general": [
                 "==> Vault server started! Log data will stream in below:",
                 "[INFO]  core: post-unseal setup complete",
-                "[INFO]  storage.raft: entering leader state: leader=\"Node at {ip}:8201 [Leader]\"",
+                '[INFO]  storage.raft: entering leader state: leader="Node at {ip}:8201 [Leader]"',
                 "[INFO]  core: stopping replication",
                 "[INFO]  storage.raft.snapshot: creating new snapshot: path=/vault/raft/snapshots/{n}.tmp",
             ],
@@ -243,20 +244,20 @@ SOURCES = [
         "audit",
         {
             "security": [
-                'type=USER_LOGIN msg=audit({int}.{n}:{int}): pid={pid} uid=0 auid={int} ses={n} msg=\'op=login '
+                "type=USER_LOGIN msg=audit({int}.{n}:{int}): pid={pid} uid=0 auid={int} ses={n} msg='op=login "
                 'acct="{user}" exe="/usr/sbin/sshd" hostname=? addr={ip} terminal=ssh res=failed\'',
-                'type=USER_AUTH msg=audit({int}.{n}:{int}): pid={pid} uid=0 auid=4294967295 msg=\'op=PAM:'
+                "type=USER_AUTH msg=audit({int}.{n}:{int}): pid={pid} uid=0 auid=4294967295 msg='op=PAM:"
                 'authentication grantors=? acct="{user}" exe="/usr/bin/su" res=failed\'',
-                'type=ADD_USER msg=audit({int}.{n}:{int}): pid={pid} uid=0 msg=\'op=add-user id={int} '
+                "type=ADD_USER msg=audit({int}.{n}:{int}): pid={pid} uid=0 msg='op=add-user id={int} "
                 'exe="/usr/sbin/useradd" res=success\'',
                 'type=SYSCALL msg=audit({int}.{n}:{int}): arch=c000003e syscall=257 success=no exit=-13 comm="cat" '
                 'exe="/usr/bin/cat" key="shadow_access"',
                 'type=AVC msg=audit({int}.{n}:{int}): avc:  denied  {{ read }} for  pid={pid} comm="httpd" '
                 'name="passwd" scontext=system_u:system_r:httpd_t:s0',
-                'type=USER_ROLE_CHANGE msg=audit({int}.{n}:{int}): pid={pid} uid=0 msg=\'op=semanage '
-                'new-seuser={user} new-role=sysadm_r res=success\'',
+                "type=USER_ROLE_CHANGE msg=audit({int}.{n}:{int}): pid={pid} uid=0 msg='op=semanage "
+                "new-seuser={user} new-role=sysadm_r res=success'",
                 'type=CRED_ACQ msg=audit({int}.{n}:{int}): pid={pid} uid=0 acct="{user}" exe="/usr/sbin/sshd" '
-                'res=success',
+                "res=success",
             ],
             "performance": [
                 "audit: backlog limit exceeded",
@@ -268,7 +269,7 @@ SOURCES = [
                 "auditd normal startup",
                 "Audit daemon rotating log files",
                 "type=DAEMON_START msg=audit({int}.{n}:{int}): op=start ver={version} format=enriched",
-                "type=SERVICE_START msg=audit({int}.{n}:{int}): pid=1 uid=0 unit=cron comm=\"systemd\" res=success",
+                'type=SERVICE_START msg=audit({int}.{n}:{int}): pid=1 uid=0 unit=cron comm="systemd" res=success',
             ],
         },
     ),
@@ -289,7 +290,8 @@ SOURCES = [
                 "EventID=1102 The audit log was cleared. Account Name: {user}",
                 "EventID=4720 A user account was created. New Account: {user}",
                 "Windows Defender Antivirus has detected malware: Trojan:Win32/Emotet in C:\\Users\\{user}\\Downloads",
-                "EventID=5157 The Windows Filtering Platform has blocked a connection. Source Address: {ip} Port: {port}",
+                "EventID=5157 The Windows Filtering Platform has blocked a connection. Source Address: {ip} Port: "
+                "{port}",
             ],
             "performance": [
                 "EventID=2004 Resource Exhaustion Detector: Windows successfully diagnosed a low virtual memory "
@@ -318,10 +320,10 @@ SOURCES = [
                 "client.ipAddress={ip}",
                 'eventType=user.authentication.auth_via_mfa outcome=SUCCESS actor="{email}" factor=OKTA_VERIFY_PUSH',
                 "eventType=user.mfa.factor.deactivate actor=admin target={email}",
-                "eventType=security.threat.detected severity=HIGH reason=\"password spraying\" client.ipAddress={ip}",
+                'eventType=security.threat.detected severity=HIGH reason="password spraying" client.ipAddress={ip}',
                 "eventType=user.account.privilege.grant target={email} privilege=SUPER_ADMIN",
                 "eventType=app.oauth2.token.grant.refresh_token outcome=FAILURE reason=invalid_grant",
-                "eventType=policy.evaluate_sign_on outcome=DENY reason=\"untrusted network zone\" actor=\"{email}\"",
+                'eventType=policy.evaluate_sign_on outcome=DENY reason="untrusted network zone" actor="{email}"',
             ],
             "performance": [
                 "eventType=system.org.rate_limit.violation endpoint=/api/v1/users limit={int}/min",
@@ -329,7 +331,7 @@ SOURCES = [
             ],
             "general": [
                 "eventType=system.import.start source=ldap_directory",
-                "eventType=application.lifecycle.update target=\"{svc} portal\" outcome=SUCCESS",
+                'eventType=application.lifecycle.update target="{svc} portal" outcome=SUCCESS',
                 "eventType=system.agent.ad.connect outcome=SUCCESS agent={host}",
             ],
         },
@@ -342,13 +344,13 @@ SOURCES = [
                 "{ip} - {email} [{ts}] [AuthFailure] Invalid authentication via OAuth2: unauthorized",
                 "{ip} - {email} [{ts}] [AuthSuccess] Authenticated via OAuth2: Session{{email:{email} user:{user}}}",
                 "Error redeeming code during OAuth2 callback: token has expired",
-                "Cookie \"_oauth2_proxy\" not present; redirecting to sign in",
+                'Cookie "_oauth2_proxy" not present; redirecting to sign in',
                 "CSRF token mismatch, potential attack or cookie expired",
             ],
             "general": [
                 "OAuthProxy configured for Google Client ID: {hex}.apps.googleusercontent.com",
                 "HTTP: listening on 0.0.0.0:4180",
-                "{ip} - - [{ts}] {fqdn} GET - \"/ping\" HTTP/1.1 \"kube-probe/1.28\" 200 2 0.000",
+                '{ip} - - [{ts}] {fqdn} GET - "/ping" HTTP/1.1 "kube-probe/1.28" 200 2 0.000',
             ],
         },
     ),

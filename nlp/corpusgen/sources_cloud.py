@@ -16,7 +16,7 @@ SOURCES = [
         "cloud audit",
         {
             "security": [
-                "eventName=ConsoleLogin errorMessage=\"Failed authentication\" userIdentity.userName={user} "
+                'eventName=ConsoleLogin errorMessage="Failed authentication" userIdentity.userName={user} '
                 "sourceIPAddress={ip}",
                 "eventName=AttachUserPolicy userIdentity.arn=arn:aws:iam::{big}:user/{user} policyArn=arn:aws:iam::aws:"
                 "policy/AdministratorAccess",
@@ -29,7 +29,7 @@ SOURCES = [
             ],
             "performance": [
                 "eventName=RunInstances errorCode=InsufficientInstanceCapacity instanceType=m5.2xlarge region={region}",
-                "eventName=DescribeInstances errorCode=ThrottlingException errorMessage=\"Rate exceeded\"",
+                'eventName=DescribeInstances errorCode=ThrottlingException errorMessage="Rate exceeded"',
                 "Lambda function {svc}-handler: Task timed out after {sec} seconds",
                 "REPORT RequestId: {uuid} Duration: {ms}.{few} ms Billed Duration: {ms} ms Memory Size: {mb} MB Max "
                 "Memory Used: {mb} MB",
@@ -105,7 +105,7 @@ SOURCES = [
         "coordination",
         {
             "security": [
-                "rejected connection from \"{ip}:{port}\" (error \"tls: failed to verify client certificate\")",
+                'rejected connection from "{ip}:{port}" (error "tls: failed to verify client certificate")',
                 "consul: ACL not found: token {uuid} used by agent {host}",
                 "etcdserver: permission denied for user {user} on key range /registry/secrets",
             ],
@@ -124,7 +124,7 @@ SOURCES = [
                 "consul: member '{host}' failed, marking health critical",
                 "compacted revision {int}",
                 "ready to serve client requests",
-                "agent: Synced service \"{svc}\"",
+                'agent: Synced service "{svc}"',
             ],
         },
     ),
@@ -133,20 +133,21 @@ SOURCES = [
         "config management",
         {
             "security": [
-                "fatal: [{host}]: UNREACHABLE! => {{\"msg\": \"Failed to connect to the host via ssh: Permission "
-                "denied (publickey,password).\"}}",
+                'fatal: [{host}]: UNREACHABLE! => {{"msg": "Failed to connect to the host via ssh: Permission '
+                'denied (publickey,password)."}}',
                 "TASK [harden : Disable root SSH login] changed: [{host}]",
                 "vault: Decryption failed (no vault secrets were found that could decrypt)",
             ],
-            "performance": ["fatal: [{host}]: FAILED! => {{\"msg\": \"Timeout (12s) waiting for privilege escalation "
-                            "prompt\"}}",
-                            "PLAY RECAP took {min}m{n}s for {n} hosts"],
+            "performance": [
+                'fatal: [{host}]: FAILED! => {{"msg": "Timeout (12s) waiting for privilege escalation prompt"}}',
+                "PLAY RECAP took {min}m{n}s for {n} hosts",
+            ],
             "general": [
                 "PLAY [webservers] ***",
                 "TASK [nginx : Install packages] ok: [{host}]",
                 "changed: [{host}] => (item={svc})",
                 "PLAY RECAP {host} : ok={n} changed={few} unreachable=0 failed=0",
-                "fatal: [{host}]: FAILED! => {{\"changed\": false, \"msg\": \"No package matching '{svc}' found\"}}",
+                'fatal: [{host}]: FAILED! => {{"changed": false, "msg": "No package matching \'{svc}\' found"}}',
             ],
         },
     ),
@@ -155,20 +156,20 @@ SOURCES = [
         "monitoring",
         {
             "security": [
-                "logger=context userId=0 orgId=0 uname= t={ts} level=info msg=\"Invalid username or password\"",
-                "logger=auth.oauth msg=\"User not in allowed organizations\" email={email}",
+                'logger=context userId=0 orgId=0 uname= t={ts} level=info msg="Invalid username or password"',
+                'logger=auth.oauth msg="User not in allowed organizations" email={email}',
                 "API key '{svc}-ro' created by {user} with role Viewer",
             ],
             "performance": [
-                "level=warn component=dispatcher msg=\"Notify for alerts failed\" err=\"context deadline exceeded\"",
-                "logger=tsdb.prometheus msg=\"Query took too long\" duration={sec}s",
+                'level=warn component=dispatcher msg="Notify for alerts failed" err="context deadline exceeded"',
+                'logger=tsdb.prometheus msg="Query took too long" duration={sec}s',
             ],
             "general": [
-                "logger=server msg=\"HTTP Server Listen\" address=[::]:3000",
-                "level=info component=dispatcher msg=\"Completed notify\" receiver=slack-ops",
-                "logger=provisioning.dashboard msg=\"starting to provision dashboards\"",
-                "level=info msg=\"Loading configuration file\" file=/etc/alertmanager/alertmanager.yml",
-                "logger=migrator msg=\"migrations completed\" performed={n} skipped=0",
+                'logger=server msg="HTTP Server Listen" address=[::]:3000',
+                'level=info component=dispatcher msg="Completed notify" receiver=slack-ops',
+                'logger=provisioning.dashboard msg="starting to provision dashboards"',
+                'level=info msg="Loading configuration file" file=/etc/alertmanager/alertmanager.yml',
+                'logger=migrator msg="migrations completed" performed={n} skipped=0',
             ],
         },
     ),
@@ -181,7 +182,11 @@ SOURCES = [
                 "slab class {few}: evictions {int}, memory limit {mb}MB reached",
                 "hit rate {lowpct}% over last minute",
             ],
-            "general": ["server listening (udp)", "<{n} new auto-negotiating client connection", "<{n} connection closed."],
+            "general": [
+                "server listening (udp)",
+                "<{n} new auto-negotiating client connection",
+                "<{n} connection closed.",
+            ],
             "security": ["SASL authentication failed for client {ip}"],
         },
     ),

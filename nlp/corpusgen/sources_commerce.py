@@ -21,7 +21,7 @@ SOURCES = [
             "business": [
                 "Order {order} placed by customer {customer}: {qty} items, total {amount} {cur}",
                 "Checkout completed for cart {hex} (order {order}, {amount} {cur}, shipping to {country})",
-                "{Customer|Shopper|Buyer} {customer} added {qty} x {sku} \"{product}\" to cart",
+                '{Customer|Shopper|Buyer} {customer} added {qty} x {sku} "{product}" to cart',
                 "Cart {hex} abandoned after checkout step 'payment' with {qty} items worth {amount} {cur}",
                 "Coupon {coupon} applied to order {order}: discount {amount} {cur}",
                 "Coupon {coupon} rejected for order {order}: minimum basket value not reached",
@@ -33,7 +33,7 @@ SOURCES = [
                 "Guest checkout converted to registered account for order {order}",
                 "Gift card {card4} redeemed for {amount} {cur} on order {order}",
                 "Price changed for {sku} from {amount} to {amount} {cur} (promotion '{coupon}')",
-                "Customer {customer} left a {few}-star review for \"{product}\"",
+                'Customer {customer} left a {few}-star review for "{product}"',
                 "Wishlist item {sku} back in stock, notified {n} customers",
                 "Return request {int} approved for order {order}: refund {amount} {cur} to original payment method",
                 "Order {order} split into {few} shipments due to warehouse availability",

@@ -37,7 +37,10 @@ SOURCES = [
                 "TaskManager {hex} heartbeat timed out",
                 "Managed memory exhausted, spilling {mb} MB to disk",
             ],
-            "security": ["SSL handshake with JobManager failed: certificate unknown", "Kerberos login for flink@EXAMPLE.COM failed"],
+            "security": [
+                "SSL handshake with JobManager failed: certificate unknown",
+                "Kerberos login for flink@EXAMPLE.COM failed",
+            ],
         },
         ("{ts} {level} org.apache.flink.runtime.{svc} - @msg@",),
     ),
@@ -99,7 +102,7 @@ SOURCES = [
                 "Theme switched to dark mode",
                 "Clipboard updated by {svc}",
                 "Service {svc}.SyncService bound",
-                "Broadcast android.intent.action.TIME_TICK delivered",
+                "Broadcast {svc}.SYNC_DONE delivered to {n} receivers",
             ],
             "performance": [
                 "Skipped {n} frames! The application may be doing too much work on its main thread.",
@@ -115,7 +118,10 @@ SOURCES = [
                 "Device unlocked with PIN",
                 "Untrusted app {svc} blocked from installing",
             ],
-            "business": ["In-app purchase completed: premium unlock for {amount} {cur}", "Subscription to {plan} started from app store"],
+            "business": [
+                "In-app purchase completed: premium unlock for {amount} {cur}",
+                "Subscription to {plan} started from app store",
+            ],
         },
     ),
     Source(

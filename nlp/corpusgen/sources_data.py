@@ -20,23 +20,23 @@ SOURCES = [
                 'FATAL:  no pg_hba.conf entry for host "{ip}", user "{user}", database "{db}", SSL off',
                 "ERROR:  permission denied for table {table}",
                 'FATAL:  role "{user}" does not exist',
-                'LOG:  connection authorized: user={user} database={db} SSL enabled (protocol=TLSv1.3, cipher='
-                'TLS_AES_256_GCM_SHA384, bits=256)',
+                "LOG:  connection authorized: user={user} database={db} SSL enabled (protocol=TLSv1.3, cipher="
+                "TLS_AES_256_GCM_SHA384, bits=256)",
                 "ERROR:  must be superuser to alter replication roles",
                 'AUDIT: SESSION,{n},1,ROLE,GRANT ROLE,,,"GRANT admin TO {user}"',
-                "FATAL:  could not load server certificate file \"server.crt\": No such file or directory",
+                'FATAL:  could not load server certificate file "server.crt": No such file or directory',
             ],
             "performance": [
                 "LOG:  duration: {ms}.{few} ms  statement: SELECT * FROM {table} WHERE customer_id = $1",
                 "LOG:  checkpoints are occurring too frequently ({n} seconds apart)",
-                "HINT:  Consider increasing the configuration parameter \"max_wal_size\".",
+                'HINT:  Consider increasing the configuration parameter "max_wal_size".',
                 "ERROR:  canceling statement due to statement timeout",
                 "ERROR:  canceling statement due to lock timeout",
                 "FATAL:  sorry, too many clients already",
                 "FATAL:  remaining connection slots are reserved for non-replication superuser connections",
-                "LOG:  automatic vacuum of table \"{db}.public.{table}\": index scans: 1 ... elapsed: {sec} s",
-                "LOG:  temporary file: path \"base/pgsql_tmp/pgsql_tmp{pid}.0\", size {bytes}",
-                "ERROR:  could not extend file \"base/16384/{int}\": No space left on device",
+                'LOG:  automatic vacuum of table "{db}.public.{table}": index scans: 1 ... elapsed: {sec} s',
+                'LOG:  temporary file: path "base/pgsql_tmp/pgsql_tmp{pid}.0", size {bytes}',
+                'ERROR:  could not extend file "base/16384/{int}": No space left on device',
                 "WARNING:  replication lag on standby {host} is {sec} seconds",
             ],
             "general": [
@@ -44,13 +44,13 @@ SOURCES = [
                 "LOG:  database system was shut down at {ts}",
                 "LOG:  received fast shutdown request",
                 "LOG:  checkpoint starting: time",
-                "LOG:  listening on IPv4 address \"0.0.0.0\", port 5432",
-                "ERROR:  relation \"{table}_archive\" does not exist at character {n}",
-                "ERROR:  duplicate key value violates unique constraint \"{table}_pkey\"",
-                "ERROR:  syntax error at or near \"FROM\" at character {n}",
+                'LOG:  listening on IPv4 address "0.0.0.0", port 5432',
+                'ERROR:  relation "{table}_archive" does not exist at character {n}',
+                'ERROR:  duplicate key value violates unique constraint "{table}_pkey"',
+                'ERROR:  syntax error at or near "FROM" at character {n}',
                 "LOG:  started streaming WAL from primary at 0/{hex} on timeline 1",
                 "ERROR:  deadlock detected",
-                "LOG:  parameter \"work_mem\" changed to \"64MB\"",
+                'LOG:  parameter "work_mem" changed to "64MB"',
                 "LOG:  could not receive data from client: Connection reset by peer",
             ],
         },
@@ -103,7 +103,7 @@ SOURCES = [
                 '{{"t":{{"$date":"{ts}"}},"s":"I","c":"ACCESS","msg":"Authentication failed","attr":{{"mechanism":'
                 '"SCRAM-SHA-256","principalName":"{user}","authenticationDatabase":"admin","remote":"{ip}:{port}"}}}}',
                 '{{"s":"I","c":"ACCESS","msg":"Successfully authenticated","attr":{{"user":"{user}","db":"admin"}}}}',
-                "command {db}.{table} unauthorized: not authorized on {db} to execute command {{ find: \"{table}\" }}",
+                'command {db}.{table} unauthorized: not authorized on {db} to execute command {{ find: "{table}" }}',
                 '{{"s":"W","c":"NETWORK","msg":"SSL peer certificate validation failed","attr":{{"reason":'
                 '"certificate has expired"}}}}',
             ],
@@ -120,7 +120,7 @@ SOURCES = [
                 '{{"s":"I","c":"REPL","msg":"Transition to primary complete; database writes are now permitted"}}',
                 '{{"s":"I","c":"STORAGE","msg":"createCollection","attr":{{"namespace":"{db}.{table}"}}}}',
                 '{{"s":"I","c":"NETWORK","msg":"Connection ended","attr":{{"remote":"{ip}:{port}","connectionCount":'
-                '{n}}}}}',
+                "{n}}}}}",
                 '{{"s":"I","c":"CONTROL","msg":"Shutting down","attr":{{"exitCode":0}}}}',
                 "Index build: done building index {table}_idx on ns {db}.{table}",
                 "E11000 duplicate key error collection: {db}.{table} index: _id_ dup key",
@@ -188,7 +188,8 @@ SOURCES = [
             "general": [
                 "[o.e.n.Node] [{host}] started",
                 "[o.e.c.s.MasterService] [{host}] elected-as-master ([{few}] nodes joined)",
-                "[o.e.c.m.MetadataCreateIndexService] [{host}] [{table}-2024.05] creating index, cause [auto(bulk api)]",
+                "[o.e.c.m.MetadataCreateIndexService] [{host}] [{table}-2024.05] creating index, cause [auto(bulk "
+                "api)]",
                 "[o.e.c.r.a.AllocationService] [{host}] Cluster health status changed from [YELLOW] to [GREEN]",
                 "[o.e.g.GatewayService] [{host}] recovered [{n}] indices into cluster_state",
                 "[o.e.c.m.MetadataMappingService] [{host}] [{table}] update_mapping [_doc]",
@@ -237,7 +238,8 @@ SOURCES = [
             ],
             "performance": [
                 "BACKUP DATABASE successfully processed {int} pages in {sec} seconds.",
-                "SQL Server has encountered {n} occurrence(s) of I/O requests taking longer than 15 seconds to complete",
+                "SQL Server has encountered {n} occurrence(s) of I/O requests taking longer than 15 seconds to "
+                "complete",
                 "A significant part of sql server process memory has been paged out. This may result in a performance "
                 "degradation.",
                 "Autogrow of file '{db}_log' in database '{db}' took {ms} milliseconds.",
@@ -327,9 +329,9 @@ SOURCES = [
         "message broker",
         {
             "security": [
-                "[ERR] {ip}:{port} - cid:{n} - authentication error - User \"{user}\"",
+                '[ERR] {ip}:{port} - cid:{n} - authentication error - User "{user}"',
                 "[ERR] {ip}:{port} - cid:{n} - TLS handshake error: remote error: tls: bad certificate",
-                "[WRN] {ip}:{port} - cid:{n} - Publish Violation - User \"{user}\", Subject \"admin.>\"",
+                '[WRN] {ip}:{port} - cid:{n} - Publish Violation - User "{user}", Subject "admin.>"',
             ],
             "performance": [
                 "[WRN] {ip}:{port} - cid:{n} - Slow Consumer Detected: WriteDeadline of 10s exceeded",
@@ -352,7 +354,8 @@ SOURCES = [
             "security": [
                 "Client {hex} disconnected, not authorised.",
                 "Denied PUBLISH from {hex} (d0, q1, r0, m{n}, 'devices/{n}/cmd', ... ({few} bytes))",
-                "OpenSSL Error[0]: error:1417C086:SSL routines:tls_process_client_certificate:certificate verify failed",
+                "OpenSSL Error[0]: error:1417C086:SSL routines:tls_process_client_certificate:certificate verify "
+                "failed",
             ],
             "performance": [
                 "Outgoing messages are being dropped for client {hex}: max_queued_messages reached",

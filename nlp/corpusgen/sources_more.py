@@ -70,12 +70,12 @@ SOURCES = [
         "cdn/waf",
         {
             "security": [
-                "action=block ruleId=100015 clientIP={ip} uri={urlpath} reason=\"SQLi attempt\"",
+                'action=block ruleId=100015 clientIP={ip} uri={urlpath} reason="SQLi attempt"',
                 "action=challenge source=bot_management clientIP={ip} botScore={few}",
-                "action=block source=firewall_custom clientCountry=XX rule=\"geo block\"",
+                'action=block source=firewall_custom clientCountry=XX rule="geo block"',
                 "DDoS attack mitigated: {int} requests/s from {n} countries against {domain}",
                 "Edge certificate for {domain} renewed (expires in 90 days)",
-                "action=log ruleId=981176 \"Inbound anomaly score exceeded\" clientIP={ip}",
+                'action=log ruleId=981176 "Inbound anomaly score exceeded" clientIP={ip}',
             ],
             "performance": [
                 "Origin {domain} responded with 524: A timeout occurred",
@@ -123,7 +123,8 @@ SOURCES = [
         "monitoring",
         {
             "security": [
-                "SERVICE ALERT: {host};SSL Certificate;CRITICAL;HARD;3;SSL CRITICAL - Certificate expires in {few} days",
+                "SERVICE ALERT: {host};SSL Certificate;CRITICAL;HARD;3;SSL CRITICAL - Certificate expires in {few} "
+                "days",
                 "Zabbix frontend: user {user} failed to log in from {ip}",
             ],
             "performance": [
@@ -140,7 +141,7 @@ SOURCES = [
                 "SERVICE NOTIFICATION: oncall;{host};HTTP;OK;notify-by-email;HTTP OK: HTTP/1.1 200 OK",
                 "Caught SIGHUP, restarting...",
                 "Resolved: {host} is unreachable for 5 minutes",
-                "Zabbix agent item \"system.uptime\" on \"{host}\" became supported",
+                'Zabbix agent item "system.uptime" on "{host}" became supported',
                 "Nagios {version} starting... (PID={pid})",
             ],
         },
@@ -190,7 +191,10 @@ SOURCES = [
                 "Cash drawer opened without sale by {user} (no-sale event)",
                 "Card reader {hex} tamper detected, device disabled",
             ],
-            "performance": ["Payment terminal response slow: {sec}s", "Sync of sales to HQ delayed, {int} receipts queued"],
+            "performance": [
+                "Payment terminal response slow: {sec}s",
+                "Sync of sales to HQ delayed, {int} receipts queued",
+            ],
             "general": [
                 "Register {few} booted, software {version}",
                 "Receipt printer paper low at till {few}",
@@ -217,8 +221,15 @@ SOURCES = [
                 "Diameter Gx request latency {ms}ms above threshold",
                 "Cell site {hex} congestion: PRB utilisation {pct}%",
             ],
-            "security": ["SIM swap for {customer} blocked: identity verification failed", "SS7 firewall blocked location query from unknown GT"],
-            "general": ["Rating engine started", "Tariff table v{few} deployed", "HLR provisioning link re-established"],
+            "security": [
+                "SIM swap for {customer} blocked: identity verification failed",
+                "SS7 firewall blocked location query from unknown GT",
+            ],
+            "general": [
+                "Rating engine started",
+                "Tariff table v{few} deployed",
+                "HLR provisioning link re-established",
+            ],
         },
     ),
     Source(
@@ -238,7 +249,11 @@ SOURCES = [
                 "Portal login failed for patient {customer}: wrong date of birth",
             ],
             "performance": ["EHR query for patient timeline took {sec}s", "HL7 interface queue backlog {int} messages"],
-            "general": ["HL7 listener started on port 2575", "Clinic calendar {few} imported", "Lab result parser: unknown OBX segment"],
+            "general": [
+                "HL7 listener started on port 2575",
+                "Clinic calendar {few} imported",
+                "Lab result parser: unknown OBX segment",
+            ],
         },
     ),
     Source(
@@ -253,7 +268,10 @@ SOURCES = [
                 "Bonus of {amount} {cur} scheduled for employee {customer}",
                 "Job offer {int} accepted by candidate {customer}",
             ],
-            "security": ["Salary data export by {user} blocked: missing HR-admin role", "SSO login for {email} via SAML succeeded"],
+            "security": [
+                "Salary data export by {user} blocked: missing HR-admin role",
+                "SSO login for {email} via SAML succeeded",
+            ],
             "performance": ["Payroll calculation took {min} minutes for {int} employees"],
             "general": ["Holiday calendar {country} updated", "HRIS sync started", "Org chart rebuilt ({int} nodes)"],
         },
@@ -302,9 +320,19 @@ SOURCES = [
                 "Quarter close: revenue recognised {amount} {cur}",
                 "Dunning letter level {few} sent to customer {customer} for {amount} {cur} overdue",
             ],
-            "security": ["User {user} assigned role SAP_ALL (critical authorisation)", "RFC logon failed for user {user} from {ip}"],
-            "performance": ["Dialog response time {ms}ms above 1000ms threshold", "Background job MRP_RUN runtime {min} minutes"],
-            "general": ["Transport request {hex} imported into PRD", "Background job {job} finished", "Work process {few} restarted"],
+            "security": [
+                "User {user} assigned role SAP_ALL (critical authorisation)",
+                "RFC logon failed for user {user} from {ip}",
+            ],
+            "performance": [
+                "Dialog response time {ms}ms above 1000ms threshold",
+                "Background job MRP_RUN runtime {min} minutes",
+            ],
+            "general": [
+                "Transport request {hex} imported into PRD",
+                "Background job {job} finished",
+                "Work process {few} restarted",
+            ],
         },
     ),
     Source(

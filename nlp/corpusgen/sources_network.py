@@ -47,7 +47,8 @@ SOURCES = [
                 "%BGP-5-ADJCHANGE: neighbor {ip} Down BGP Notification sent",
                 "%OSPF-5-ADJCHG: Process 1, Nbr {ip} on {iface} from LOADING to FULL, Loading Done",
                 "%SPANTREE-2-BLOCK_PVID_LOCAL: Blocking {iface} on VLAN{vlan}. Inconsistent local vlan.",
-                "%CDP-4-NATIVE_VLAN_MISMATCH: Native VLAN mismatch discovered on {iface} ({vlan}), with {host} ({vlan})",
+                "%CDP-4-NATIVE_VLAN_MISMATCH: Native VLAN mismatch discovered on {iface} ({vlan}), with {host} "
+                "({vlan})",
                 "%DUAL-5-NBRCHANGE: EIGRP-IPv4 1: Neighbor {ip} ({iface}) is up: new adjacency",
                 "%ENVMON-4-FAN_LOW_RPM: Fan {few} is running at low RPM",
                 "%PM-4-ERR_DISABLE: link-flap error detected on {iface}, putting {iface} in err-disable state",
@@ -162,10 +163,10 @@ SOURCES = [
         "load balancer",
         {
             "security": [
-                "ASM:attack_type=\"Cross Site Scripting (XSS)\",ip_client=\"{ip}\",request_status=\"blocked\"",
+                'ASM:attack_type="Cross Site Scripting (XSS)",ip_client="{ip}",request_status="blocked"',
                 "01070417:0: AUDIT - user {user} - transaction #{int} - object 0 - modify {{ auth user {user} role "
                 "admin }}",
-                "err httpd[{pid}]: pam_ldap: error trying to bind as user \"{user}\" (Invalid credentials)",
+                'err httpd[{pid}]: pam_ldap: error trying to bind as user "{user}" (Invalid credentials)',
                 "SSL Handshake failed for TCP {ip}:{port} -> {ip}:443 (no shared cipher)",
             ],
             "performance": [

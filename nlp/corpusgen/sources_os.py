@@ -18,14 +18,14 @@ SOURCES = [
         "kernel",
         {
             "security": [
-                "audit: type=1400 audit({int}.{n}:{n}): apparmor=\"DENIED\" operation=\"open\" profile=\"/usr/sbin/"
-                "cupsd\" name=\"/etc/shadow\" pid={pid} comm=\"cupsd\" requested_mask=\"r\" denied_mask=\"r\"",
+                'audit: type=1400 audit({int}.{n}:{n}): apparmor="DENIED" operation="open" profile="/usr/sbin/'
+                'cupsd" name="/etc/shadow" pid={pid} comm="cupsd" requested_mask="r" denied_mask="r"',
                 "[UFW BLOCK] IN=eth0 OUT= MAC={mac} SRC={ip} DST={ip} LEN=40 PROTO=TCP SPT={port} DPT=23 SYN",
                 "IPTABLES-DROP: IN=eth0 SRC={ip} DST={ip} PROTO=TCP SPT={port} DPT=3389",
                 "TCP: request_sock_TCP: Possible SYN flooding on port 443. Sending cookies.",
                 "Lockdown: {svc}: unsigned module loading is restricted; see man kernel_lockdown.7",
                 "module verification failed: signature and/or required key missing - tainting kernel",
-                "SELinux: avc:  denied  {{ write }} for pid={pid} comm=\"nginx\" scontext=system_u:system_r:httpd_t",
+                'SELinux: avc:  denied  {{ write }} for pid={pid} comm="nginx" scontext=system_u:system_r:httpd_t',
             ],
             "performance": [
                 "nvme nvme0: I/O {int} QID {few} timeout, aborting",
@@ -51,7 +51,8 @@ SOURCES = [
                 "EXT4-fs (sda1): mounted filesystem with ordered data mode. Opts: (null)",
                 "{svc}[{pid}]: segfault at 0 ip 0000{hex} sp 00007ffd{hex} error 4 in libc.so.6",
                 "sd 0:0:0:0: [sda] {big} 512-byte logical blocks: ({gb} GB/{gb} GiB)",
-                "EDAC MC0: 1 CE memory read error on CPU_SrcID#0_Ha#0_Chan#{few}_DIMM#0 (channel:{few} slot:0 page:0x{hex})",
+                "EDAC MC0: 1 CE memory read error on CPU_SrcID#0_Ha#0_Chan#{few}_DIMM#0 (channel:{few} slot:0 "
+                "page:0x{hex})",
                 "mce: [Hardware Error]: Machine check events logged",
                 "ata{few}.00: exception Emask 0x0 SAct 0x0 SErr 0x0 action 0x6 frozen",
                 "ata{few}: hard resetting link",
@@ -172,7 +173,8 @@ SOURCES = [
                 "Chassis power on",
                 "Voltage PSU{few} 12V out of range: {sec} V",
                 "smartd[{pid}]: Device: /dev/sd{few} [SAT], {n} Currently unreadable (pending) sectors",
-                "smartd[{pid}]: Device: /dev/sda, SMART Usage Attribute: 194 Temperature_Celsius changed from {n} to {n}",
+                "smartd[{pid}]: Device: /dev/sda, SMART Usage Attribute: 194 Temperature_Celsius changed from {n} to "
+                "{n}",
                 "RAID controller battery learn cycle completed",
                 "mdadm: RebuildFinished event detected on md device /dev/md0",
             ],
@@ -192,7 +194,8 @@ SOURCES = [
                 "<warn> device (eth0): Activation: failed for connection 'Wired' (ip-config-unavailable), timed out",
             ],
             "general": [
-                "<info> device (eth0): state change: disconnected -> prepare (reason 'none', sys-iface-state: 'managed')",
+                "<info> device (eth0): state change: disconnected -> prepare (reason 'none', sys-iface-state: "
+                "'managed')",
                 "<info> dhcp4 (eth0): option ip_address => '{ip}'",
                 "<info> manager: NetworkManager state is now CONNECTED_GLOBAL",
                 "<info> device (wlan0): supplicant interface state: scanning -> completed",

@@ -20,20 +20,20 @@ SOURCES = [
             "security": [
                 "Unable to authenticate the request due to an error: x509: certificate has expired or is not yet valid",
                 "Rotating certificates: client certificate expires in {days} days",
-                "failed to pull image \"registry.example.com/{svc}:{version}\": unauthorized: authentication required",
-                "Error syncing pod {pod}: secret \"{svc}-db-credentials\" is forbidden: User \"system:node:{node}\" "
-                "cannot get resource \"secrets\"",
+                'failed to pull image "registry.example.com/{svc}:{version}": unauthorized: authentication required',
+                'Error syncing pod {pod}: secret "{svc}-db-credentials" is forbidden: User "system:node:{node}" '
+                'cannot get resource "secrets"',
             ],
             "performance": [
-                "Successfully pulled image \"{svc}:{version}\" in {sec}s",
+                'Successfully pulled image "{svc}:{version}" in {sec}s',
                 "Memory cgroup out of memory: Killed process {pid} ({svc}) total-vm:{big}kB, anon-rss:{big}kB",
                 "Container {svc} in pod {pod} was OOMKilled (exit code 137, memory limit {mb}Mi)",
                 "eviction manager: attempting to reclaim ephemeral-storage",
                 "eviction manager: pods {pod}_{ns} evicted, node has disk pressure",
-                "Liveness probe failed: Get \"http://{ip}:8080/healthz\": context deadline exceeded (Client.Timeout "
+                'Liveness probe failed: Get "http://{ip}:8080/healthz": context deadline exceeded (Client.Timeout '
                 "exceeded while awaiting headers)",
                 "PLEG is not healthy: pleg was last seen active {min}m{n}s ago; threshold is 3m0s",
-                "Readiness probe failed: timeout: failed to connect service \":9000\" within 1s",
+                'Readiness probe failed: timeout: failed to connect service ":9000" within 1s',
                 "Node {node} status is now: NodeHasInsufficientMemory",
                 "CPU throttling: container {svc} throttled {pct}% of periods over the last 5m",
                 "Image garbage collection failed: wanted to free {big} bytes, but freed 0 bytes, disk usage {pct}%",
@@ -43,12 +43,12 @@ SOURCES = [
                 "Created container {svc}",
                 "Killing container with id containerd://{hex}: Need to kill Pod",
                 "Back-off restarting failed container {svc} in pod {pod}_{ns}",
-                "SyncLoop (ADD, \"api\"): \"{pod}_{ns}\"",
-                "Volume \"pvc-{uuid}\" attached to node {node}",
+                'SyncLoop (ADD, "api"): "{pod}_{ns}"',
+                'Volume "pvc-{uuid}" attached to node {node}',
                 "Node {node} status is now: NodeReady",
                 "Error: ImagePullBackOff: manifest for {svc}:{version} not found",
                 "Liveness probe failed: HTTP probe failed with statuscode: 500",
-                "MountVolume.SetUp succeeded for volume \"config\" (UniqueName: \"kubernetes.io/configmap/{uuid}-config\")",
+                'MountVolume.SetUp succeeded for volume "config" (UniqueName: "kubernetes.io/configmap/{uuid}-config")',
             ],
         },
         (_KLOG.replace("{svc}", "kubelet"),),
@@ -58,18 +58,19 @@ SOURCES = [
         "kubernetes",
         {
             "security": [
-                "Unable to authenticate the request: [invalid bearer token, service account token has been invalidated]",
-                "RBAC: access denied: user \"system:serviceaccount:{ns}:default\" cannot list resource \"pods\" in API "
-                "group \"\" in the namespace \"{ns}\"",
-                'audit: {{"verb":"create","user":{{"username":"{email}"}},"objectRef":{{"resource":"clusterrolebindings",'
-                '"name":"cluster-admin-{user}"}},"responseStatus":{{"code":201}}}}',
-                "forbidden: User \"{email}\" cannot delete resource \"secrets\" in the namespace \"{ns}\"",
-                "admission webhook \"validation.gatekeeper.sh\" denied the request: container {svc} runs as root",
+                "Unable to authenticate the request: [invalid bearer token, service account token has been "
+                "invalidated]",
+                'RBAC: access denied: user "system:serviceaccount:{ns}:default" cannot list resource "pods" in API '
+                'group "" in the namespace "{ns}"',
+                'audit: {{"verb":"create","user":{{"username":"{email}"}},'
+                '"objectRef":{{"resource":"clusterrolebindings","name":"cluster-admin-{user}"}},"responseStatus":{{"code":201}}}}',
+                'forbidden: User "{email}" cannot delete resource "secrets" in the namespace "{ns}"',
+                'admission webhook "validation.gatekeeper.sh" denied the request: container {svc} runs as root',
                 "http: TLS handshake error from {ip}:{port}: remote error: tls: bad certificate",
-                "pod security admission: pod {pod} violates PodSecurity \"restricted:latest\": privileged",
+                'pod security admission: pod {pod} violates PodSecurity "restricted:latest": privileged',
             ],
             "performance": [
-                "Trace[{int}]: \"List\" url:/api/v1/namespaces/{ns}/pods (total time: {ms}ms)",
+                'Trace[{int}]: "List" url:/api/v1/namespaces/{ns}/pods (total time: {ms}ms)',
                 "Throttling request took {sec}s, request: GET:https://{ip}:6443/apis/apps/v1/deployments",
                 "apiserver was unable to write a JSON response: http2: stream closed (request took {sec}s, "
                 "timeout 60s)",
@@ -82,7 +83,7 @@ SOURCES = [
                 "Starting RemoteAvailability controller",
                 "Shutting down APIServiceRegistrationController",
                 "watch chan error: etcdserver: mvcc: required revision has been compacted",
-                "Error from server (NotFound): deployments.apps \"{svc}\" not found",
+                'Error from server (NotFound): deployments.apps "{svc}" not found',
             ],
         },
         (_KLOG.replace("{svc}", "apiserver"),),
@@ -116,21 +117,21 @@ SOURCES = [
         "container runtime",
         {
             "security": [
-                "apparmor=\"DENIED\" operation=\"mount\" profile=\"docker-default\" name=\"/proc/sys\" pid={pid}",
+                'apparmor="DENIED" operation="mount" profile="docker-default" name="/proc/sys" pid={pid}',
                 "seccomp: syscall ptrace blocked for container {hex}",
                 "image signature verification failed for registry.example.com/{svc}@sha256:{sha}",
             ],
             "performance": [
                 "failed to create containerd task: OCI runtime create failed: cgroup memory limit exceeded",
-                "time=\"{ts}\" level=warning msg=\"cleanup warnings time out after {ms}ms\"",
+                'time="{ts}" level=warning msg="cleanup warnings time out after {ms}ms"',
                 "disk usage of /var/lib/containerd is {pct}%, image GC triggered",
             ],
             "general": [
-                "time=\"{ts}\" level=info msg=\"starting containerd\" revision={short_sha} version={version}",
-                "time=\"{ts}\" level=info msg=\"shim disconnected\" id={hex}",
-                "time=\"{ts}\" level=info msg=\"RunPodSandbox for &PodSandboxMetadata{{Name:{pod},Namespace:{ns}}}\"",
-                "time=\"{ts}\" level=error msg=\"ContainerStatus for \\\"{hex}\\\" failed\" error=\"not found\"",
-                "time=\"{ts}\" level=info msg=\"PullImage \\\"{svc}:{version}\\\" returns image reference\"",
+                'time="{ts}" level=info msg="starting containerd" revision={short_sha} version={version}',
+                'time="{ts}" level=info msg="shim disconnected" id={hex}',
+                'time="{ts}" level=info msg="RunPodSandbox for &PodSandboxMetadata{{Name:{pod},Namespace:{ns}}}"',
+                'time="{ts}" level=error msg="ContainerStatus for \\"{hex}\\" failed" error="not found"',
+                'time="{ts}" level=info msg="PullImage \\"{svc}:{version}\\" returns image reference"',
             ],
         },
     ),
@@ -142,17 +143,17 @@ SOURCES = [
                 "Error response from daemon: pull access denied for {svc}, repository does not exist or may require "
                 "'docker login'",
                 "Login Succeeded for user {user} on registry.example.com",
-                "level=warning msg=\"Running container as privileged with host network\" container={hex}",
+                'level=warning msg="Running container as privileged with host network" container={hex}',
             ],
             "performance": [
                 "Error response from daemon: no space left on device",
-                "level=warning msg=\"Health check for container {hex} timed out after 30s\"",
+                'level=warning msg="Health check for container {hex} timed out after 30s"',
                 "container {svc} memory usage {pct}% of limit ({mb}MiB)",
             ],
             "general": [
-                "level=info msg=\"Daemon has completed initialization\"",
-                "level=info msg=\"API listen on /var/run/docker.sock\"",
-                "level=info msg=\"ignoring event\" container={hex} module=libcontainerd topic=/tasks/delete",
+                'level=info msg="Daemon has completed initialization"',
+                'level=info msg="API listen on /var/run/docker.sock"',
+                'level=info msg="ignoring event" container={hex} module=libcontainerd topic=/tasks/delete',
                 "Container {svc} exited with code 1",
                 "Successfully built {short_sha}",
                 "level=info msg=\"Processing signal 'terminated'\"",
@@ -301,7 +302,7 @@ SOURCES = [
                 "Checking for jobs... received job={int} repo_url={url} runner={short_sha}",
                 "Running with gitlab-runner {version} on docker-runner {short_sha}",
                 "Pipeline #{int} has been created for branch {branch}",
-                "WARNING: Failed to pull image with policy \"always\": manifest unknown",
+                'WARNING: Failed to pull image with policy "always": manifest unknown',
             ],
         },
     ),
@@ -310,26 +311,26 @@ SOURCES = [
         "monitoring",
         {
             "security": [
-                "level=warn component=web msg=\"Unauthorized scrape of /metrics from {ip}\"",
-                "level=error component=\"scrape manager\" msg=\"x509: certificate signed by unknown authority\" "
+                'level=warn component=web msg="Unauthorized scrape of /metrics from {ip}"',
+                'level=error component="scrape manager" msg="x509: certificate signed by unknown authority" '
                 "target={url}",
             ],
             "performance": [
-                "level=warn component=\"scrape manager\" msg=\"Scrape duration exceeds scrape interval\" "
+                'level=warn component="scrape manager" msg="Scrape duration exceeds scrape interval" '
                 "scrape_pool={svc} duration={sec}s",
-                "level=warn component=tsdb msg=\"Head GC took too long\" duration={sec}s",
-                "level=warn msg=\"Error on ingesting samples that are too old or are too far into the future\" "
+                'level=warn component=tsdb msg="Head GC took too long" duration={sec}s',
+                'level=warn msg="Error on ingesting samples that are too old or are too far into the future" '
                 "num_dropped={n}",
                 "ALERT HighRequestLatency firing: {svc} p99 latency {ms}ms > 500ms for 10m",
                 "ALERT NodeFilesystemAlmostFull firing: {host} /var {pct}% used",
             ],
             "general": [
-                "level=info msg=\"Server is ready to receive web requests.\"",
-                "level=info component=tsdb msg=\"Compaction done\" blocks={few}",
-                "level=info msg=\"Loading configuration file\" filename=/etc/prometheus/prometheus.yml",
-                "level=info component=tsdb msg=\"WAL segment loaded\" segment={n} maxSegment={n}",
+                'level=info msg="Server is ready to receive web requests."',
+                'level=info component=tsdb msg="Compaction done" blocks={few}',
+                'level=info msg="Loading configuration file" filename=/etc/prometheus/prometheus.yml',
+                'level=info component=tsdb msg="WAL segment loaded" segment={n} maxSegment={n}',
                 "ALERT InstanceDown firing: {host}:9100 has been down for more than 5 minutes",
-                "level=info msg=\"Completed loading of configuration file\"",
+                'level=info msg="Completed loading of configuration file"',
             ],
         },
     ),

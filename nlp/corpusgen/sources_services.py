@@ -11,7 +11,7 @@ __all__ = ["SOURCES"]
 logger = logging.getLogger(__name__)
 
 _JSON = '{{"ts":"{ts}","level":"info","logger":"{svc}","msg":"@msg@"}}'
-_LOGFMT = "time={ts} level=info component={svc} msg=\"@msg@\""
+_LOGFMT = 'time={ts} level=info component={svc} msg="@msg@"'
 
 SOURCES = [
     Source(
@@ -21,7 +21,7 @@ SOURCES = [
             "business": [
                 "Served {n} recommendations to user {customer} (model=als-v{few}, slot=homepage)",
                 "Recommendation clicked: item {sku} at position {few} for user {customer}",
-                "\"Customers also bought\" widget shown on product {sku} with {few} items",
+                '"Customers also bought" widget shown on product {sku} with {few} items',
                 "Personalized email digest generated for {customer} with {n} products",
                 "A/B test 'reco-carousel' assigned user {customer} to variant B",
                 "Cold-start fallback: served top sellers to new visitor {hex}",
@@ -46,13 +46,13 @@ SOURCES = [
         "site search",
         {
             "business": [
-                "User {customer} searched for \"{product}\": {n} results",
-                "Search query \"{product}\" returned no results (locale={country})",
-                "Search result {sku} clicked at rank {few} for query \"{product}\"",
-                "Synonym rule applied: \"sneakers\" -> \"running shoes\" for {n} searches today",
-                "Top search term this hour: \"{product}\" ({int} queries)",
+                'User {customer} searched for "{product}": {n} results',
+                'Search query "{product}" returned no results (locale={country})',
+                'Search result {sku} clicked at rank {few} for query "{product}"',
+                'Synonym rule applied: "sneakers" -> "running shoes" for {n} searches today',
+                'Top search term this hour: "{product}" ({int} queries)',
                 "Visitor {hex} filtered search by brand and price range {amount}-{amount} {cur}",
-                "Autocomplete suggestion \"{product}\" selected by user {customer}",
+                'Autocomplete suggestion "{product}" selected by user {customer}',
             ],
             "performance": [
                 "Search took {ms}ms for query with {n} facets (slow query log)",

@@ -26,7 +26,7 @@ SOURCES = [
                 'no "ssl_certificate" is defined for the "listen ... ssl" directive in /etc/nginx/conf.d/default.conf',
                 "client SSL certificate verify error: (10:certificate has expired) while reading client request "
                 "headers, client: {ip}",
-                "limiting connections by zone \"perip\", client: {ip}, server: {domain}",
+                'limiting connections by zone "perip", client: {ip}, server: {domain}',
                 '{ip} - - [{ts}] "GET /wp-login.php HTTP/1.1" 403 153 "-" "python-requests/2.31"',
                 '{ip} - {user} [{ts}] "{method} /admin/settings HTTP/2.0" 401 0 "-" "curl/8.4.0"',
             ],
@@ -36,7 +36,7 @@ SOURCES = [
                 "{n} worker_connections are not enough while connecting to upstream",
                 "an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/{n}/{int} while "
                 "reading upstream",
-                "limiting requests, excess: {sec} by zone \"api_limit\", client: {ip}, server: {domain}",
+                'limiting requests, excess: {sec} by zone "api_limit", client: {ip}, server: {domain}',
                 '{ip} - - [{ts}] "{method} {urlpath} HTTP/1.1" 504 167 "-" "Mozilla/5.0" rt={sec} uct=0.000 urt={sec}',
                 '{ip} - - [{ts}] "{method} {urlpath} HTTP/1.1" 429 86 "-" "okhttp/4.12"',
                 "accept4() failed (24: Too many open files)",
@@ -46,12 +46,12 @@ SOURCES = [
             "general": [
                 "start worker process {pid}",
                 "signal process started",
-                "using the \"epoll\" event method",
+                'using the "epoll" event method',
                 "nginx/{version}",
                 "gracefully shutting down",
                 "exiting",
                 "reconfiguring",
-                'the configuration file /etc/nginx/nginx.conf syntax is ok',
+                "the configuration file /etc/nginx/nginx.conf syntax is ok",
                 'open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: {ip}',
                 "connect() failed (111: Connection refused) while connecting to upstream, client: {ip}, upstream: "
                 '"http://{ip}:{port}{urlpath}"',
@@ -73,11 +73,12 @@ SOURCES = [
                 "[auth_basic:error] [pid {pid}] [client {ip}:{port}] AH01617: user {user}: authentication failure for "
                 '"/private": Password Mismatch',
                 "[auth_basic:error] [client {ip}] AH01618: user {user} not found: /admin",
-                "[ssl:warn] AH01909: {fqdn}:443:0 server certificate does NOT include an ID which matches the server name",
+                "[ssl:warn] AH01909: {fqdn}:443:0 server certificate does NOT include an ID which matches the server "
+                "name",
                 "[ssl:error] AH02032: Hostname {fqdn} provided via SNI and hostname {domain} provided via HTTP have no "
                 "compatible SSL setup",
                 "[security2:error] [client {ip}] ModSecurity: Access denied with code 403 (phase 2). Pattern match "
-                "\"union select\" at ARGS:id. [id \"942100\"] [msg \"SQL Injection Attack Detected\"]",
+                '"union select" at ARGS:id. [id "942100"] [msg "SQL Injection Attack Detected"]',
                 '{ip} - {user} [{ts}] "GET /server-status HTTP/1.1" 403 199',
             ],
             "performance": [
@@ -91,7 +92,8 @@ SOURCES = [
                 '{ip} - - [{ts}] "GET {urlpath} HTTP/1.1" 200 {bytes} {int}us slow request',
             ],
             "general": [
-                "[mpm_event:notice] [pid {pid}] AH00489: Apache/{version} (Unix) configured -- resuming normal operations",
+                "[mpm_event:notice] [pid {pid}] AH00489: Apache/{version} (Unix) configured -- "
+                "resuming normal operations",
                 "[core:notice] AH00094: Command line: '/usr/sbin/httpd -D FOREGROUND'",
                 "[mpm_event:notice] AH00491: caught SIGTERM, shutting down",
                 "[core:error] [client {ip}] AH00126: Invalid URI in request GET /%%% HTTP/1.1",
@@ -129,7 +131,7 @@ SOURCES = [
             "general": [
                 "Proxy fe_http started.",
                 "Server be_app/app{few} is UP, reason: Layer7 check passed, code: 200, check duration: 2ms",
-                "Server be_app/app{few} is DOWN, reason: Layer4 connection problem, info: \"Connection refused\"",
+                'Server be_app/app{few} is DOWN, reason: Layer4 connection problem, info: "Connection refused"',
                 "{ip}:{port} [{ts}] fe_http be_app/app{few} 0/0/1/12/13 200 {bytes} - - ---- {n}/{n}/0/0/0 0/0 "
                 '"{method} {urlpath} HTTP/1.1"',
                 "Loading success.",

@@ -33,8 +33,8 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
         "business": [
             "{qty} items purchased by customer {customer}; order {order} awaiting payment",
             "customer={customer} action=purchase sku={sku} price={amount} currency={cur}",
-            "Sold {qty} units of \"{product}\" today, revenue {amount} {cur}",
-            "Pre-order {order} reserved for launch of \"{product}\"",
+            'Sold {qty} units of "{product}" today, revenue {amount} {cur}',
+            'Pre-order {order} reserved for launch of "{product}"',
             "Order {order} marked as fraud-free and released for fulfilment",
             "Customer {customer} requested invoice copy for order {order}",
             "Free shipping threshold reached on cart {hex} ({amount} {cur})",
@@ -90,7 +90,10 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
             "Billing portal session denied for {email}: token expired",
             "Staff member {user} viewed payment details of account {customer} (audit)",
         ],
-        "performance": ["Usage aggregation query timed out after {sec}s", "Invoice queue depth {int}, workers saturated"],
+        "performance": [
+            "Usage aggregation query timed out after {sec}s",
+            "Invoice queue depth {int}, workers saturated",
+        ],
     },
     "accounts-service": {
         "general": [
@@ -152,7 +155,10 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
             "Hotel content sync completed",
             "Unknown room type code 'DBLX' in supplier feed",
         ],
-        "performance": ["Booking confirmation took {ms}ms waiting for supplier", "Supplier {int} rate limit hit, queueing"],
+        "performance": [
+            "Booking confirmation took {ms}ms waiting for supplier",
+            "Supplier {int} rate limit hit, queueing",
+        ],
     },
     "ride-food-delivery": {
         "general": [
@@ -176,7 +182,11 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
         "performance": ["Impression logging pipeline delayed by {min} minutes"],
     },
     "notification-marketing": {
-        "general": ["Notification worker started", "Push provider connection re-established", "Template engine upgraded"],
+        "general": [
+            "Notification worker started",
+            "Push provider connection re-established",
+            "Template engine upgraded",
+        ],
     },
     "media-streaming": {
         "general": [
@@ -201,7 +211,11 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
         "security": ["Seller {customer} login from new device requires 2FA confirmation"],
     },
     "event-ticketing": {
-        "general": ["Ticket scanner app v{version} released", "Venue {int} gate configuration updated", "Barcode generator started"],
+        "general": [
+            "Ticket scanner app v{version} released",
+            "Venue {int} gate configuration updated",
+            "Barcode generator started",
+        ],
         "security": ["Duplicate ticket {hex} scanned at gate {few}: entry refused (possible forgery)"],
         "performance": ["Seat selection API latency {ms}ms during on-sale"],
     },
@@ -210,7 +224,11 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
         "performance": ["Lecture page load took {sec}s for course {int}"],
     },
     "crm-helpdesk": {
-        "general": ["CRM sync worker started", "Field mapping for lead source updated", "Email-to-ticket parser error: no subject"],
+        "general": [
+            "CRM sync worker started",
+            "Field mapping for lead source updated",
+            "Email-to-ticket parser error: no subject",
+        ],
         "security": ["Helpdesk agent {user} signed in with SSO", "API token for integration {svc} revoked"],
     },
 }

@@ -21,7 +21,7 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
             "debug1: Bind to port 22 on ::.",
             "Reading configuration data /etc/ssh/sshd_config",
             "rexec line {n}: Deprecated option UsePrivilegeSeparation",
-            "Connection from {ip} port {port} on {ip} port 22 rdomain \"\"",
+            'Connection from {ip} port {port} on {ip} port 22 rdomain ""',
             "Transferred: sent {int}, received {int} bytes",
             "Exiting on signal 15",
         ],
@@ -57,7 +57,7 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
         "general": [
             "conn={int} fd={n} closed",
             "slapd: database 'mdb' opened",
-            "conn={int} op={few} SRCH base=\"ou=people,dc=example,dc=com\" scope=1 filter=\"(objectClass=*)\"",
+            'conn={int} op={few} SRCH base="ou=people,dc=example,dc=com" scope=1 filter="(objectClass=*)"',
             "conn={int} op={few} SEARCH RESULT tag=101 err=0 nentries={n}",
             "olcLogLevel changed to stats",
         ],
@@ -114,15 +114,15 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
     },
     "okta": {
         "general": [
-            "eventType=system.log_stream.create target=\"SIEM stream\"",
-            "eventType=group.application_assignment.add target=\"{svc} portal\"",
+            'eventType=system.log_stream.create target="SIEM stream"',
+            'eventType=group.application_assignment.add target="{svc} portal"',
             "eventType=system.import.complete source=workday users={int}",
         ],
     },
     "oauth2-proxy": {
         "general": [
             "Cookie settings: name:_oauth2_proxy secure(https):true httponly:true expiry:168h0m0s",
-            "mapping path \"/\" => upstream \"http://{ip}:{port}/\"",
+            'mapping path "/" => upstream "http://{ip}:{port}/"',
             "Skipping provider verification for issuer",
         ],
         "performance": ["upstream request to {url} timed out after 30s"],
@@ -133,7 +133,10 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
             "netfilter-persistent: Loading netfilter rules...",
             "conntrack module loaded, {int} buckets",
         ],
-        "performance": ["nf_conntrack: table full, dropping packet", "iptables: chain INPUT has {int} rules, rule evaluation slow"],
+        "performance": [
+            "nf_conntrack: table full, dropping packet",
+            "iptables: chain INPUT has {int} rules, rule evaluation slow",
+        ],
     },
     "fortigate": {
         "general": [
@@ -156,7 +159,12 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
         "general": ["wireguard: wg0: Interface created"],
         "security": ["Data Channel: using negotiated cipher AES-256-GCM"],
     },
-    "hostapd": {"general": ["wlan0: STA {mac} RADIUS: starting accounting session {hex}", "nl80211: Kernel reports: Match already configured"]},
+    "hostapd": {
+        "general": [
+            "wlan0: STA {mac} RADIUS: starting accounting session {hex}",
+            "nl80211: Kernel reports: Match already configured",
+        ]
+    },
     "aws-cloudtrail": {
         "general": [
             "eventName=PutObject bucketName={bucket} key=exports/{n}.csv",
@@ -167,7 +175,11 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
         ],
     },
     "ceph-minio": {
-        "general": ["minio: Status: {few} Online, 0 Offline", "rgw: starting handler: beast", "Lifecycle rule applied to bucket {bucket}"],
+        "general": [
+            "minio: Status: {few} Online, 0 Offline",
+            "rgw: starting handler: beast",
+            "Lifecycle rule applied to bucket {bucket}",
+        ],
     },
     "cisco-ios": {
         "general": [
@@ -178,17 +190,27 @@ SUPPLEMENT: dict[str, dict[str, list[str]]] = {
         ],
     },
     "junos": {
-        "general": ["UI_CHILD_EXITED: Child exited: PID {pid}, status 0, command '/usr/sbin/mgd'", "LICENSE_EXPIRED_KEY_DELETED"],
+        "general": [
+            "UI_CHILD_EXITED: Child exited: PID {pid}, status 0, command '/usr/sbin/mgd'",
+            "LICENSE_EXPIRED_KEY_DELETED",
+        ],
     },
     "postfix": {
         "performance": ["warning: database /etc/postfix/virtual.db is older than source file, lookups slow"],
-        "general": ["statistics: max connection rate {few}/60s for (smtp:{ip}) at {syslog_ts}", "reload -- version {version}"],
+        "general": [
+            "statistics: max connection rate {few}/60s for (smtp:{ip}) at {syslog_ts}",
+            "reload -- version {version}",
+        ],
     },
     "bind": {"general": ["zone {domain}/IN: Transfer started.", "network unreachable resolving '{domain}/A/IN'"]},
     "cron": {"general": ["(root) CMD (cd / && run-parts --report /etc/cron.hourly)", "(CRON) STARTUP (fork ok)"]},
     "chrony": {"general": ["Could not resolve address of initstepslew server {fqdn}"]},
-    "logrotate": {"security": ["error: skipping \"/var/log/{svc}.log\" because parent directory has insecure permissions"]},
-    "kube-scheduler": {"security": ["system:kube-scheduler cannot list resource \"pods\": RBAC denied after role update"]},
+    "logrotate": {
+        "security": ['error: skipping "/var/log/{svc}.log" because parent directory has insecure permissions']
+    },
+    "kube-scheduler": {
+        "security": ['system:kube-scheduler cannot list resource "pods": RBAC denied after role update']
+    },
     "jvm-gc-hibernate": {"security": ["HHH000511: Unable to decrypt column 'card_token': wrong encryption key"]},
     "celery-workers": {"security": ["Received task with invalid signature, dropping (message signing enabled)"]},
     "memcached": {"general": ["Memcached {version} started, {mb} MB cache", "shutting down"]},

@@ -134,7 +134,7 @@ def test_server_errors_are_retried_with_growing_backoff(slack_server: SlackServe
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     # Equal jitter: each wait lies in [base/2, base] with base 0.4, 0.8, 1.6 s.
     for gap, base in zip(gaps, (0.4, 0.8, 1.6), strict=True):
-        assert base / 2 <= gap <= base + 0.5
+        assert base / 2 <= gap <= base + 1.5  # generous above: a loaded 2-core machine is slow to answer
 
 
 def test_slow_server_times_out_then_the_retry_succeeds(slack_server: SlackServer) -> None:
@@ -195,6 +195,6 @@ def test_grouped_slack_message_lists_every_alert_and_stays_within_block_limits(s
     assert message["attachments"][0]["color"] == "#D00000"  # the most severe wins
     seen = slack_visible(message)
     assert "12 alerts: 12 firing" in seen and "…and 4 more alerts" in seen
-    assert "Service: svc-3" in seen.split("Service:")[1].join(["", ""]) or "Service: svc-3" in seen
+    assert seen.index("Service: svc-3") < seen.index("Service: svc-0")  # the CRITICAL one is shown first
     slack_bot(slack_server).send(AlertGroup("team", alerts))
     assert slack_server.accepted("chat.postMessage")

@@ -93,4 +93,3 @@ def test_tunnel_quick_and_named_modes(server: str, fake_cloudflared: Path, tmp_p
     assert first["hostname"] == "logs.example.com" and first["service"] == f"http://127.0.0.1:{server}"
     assert first["originRequest"]["access"] == {"required": True, "teamName": "myteam", "audTag": ["aud123"]}
     assert last == {"service": "http_status:404"}
-

@@ -24,6 +24,10 @@ from tests.api.seed import make_doc
 from tests.api.server import running_server
 
 
+def sample(state: Any, name: str) -> float:
+    return float(state.metrics.registry.get_sample_value(name) or 0.0)
+
+
 def recv(ws: ClientConnection, timeout_s: float = 10.0) -> dict[str, Any]:
     message: dict[str, Any] = json.loads(ws.recv(timeout=timeout_s))
     return message
@@ -110,7 +114,7 @@ def test_ws_tail_streams_only_matching_documents(tail_server: tuple[str, str, An
     while state.hub.clients and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not state.hub.clients  # a disconnect unsubscribes
-    assert state.metrics.tail_bad_records._value.get() == 2
+    assert sample(state, "logwatch_api_tail_bad_records_total") == 2
 
 
 @pytest.mark.integration
@@ -154,9 +158,9 @@ def test_ws_slow_client_gets_a_drop_notice_not_a_growing_buffer(tail_server: tup
                 [make_doc(i, now, message=f"bulk {i} {filler}") for i in range(start, start + 100)]
             )
         deadline = time.monotonic() + 20
-        while state.metrics.ws_dropped._value.get() == 0 and time.monotonic() < deadline:
+        while sample(state, "logwatch_api_ws_messages_dropped_total") == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert state.metrics.ws_dropped._value.get() > 0
+        assert sample(state, "logwatch_api_ws_messages_dropped_total") > 0
         assert all(c.queue.qsize() <= 50 for c in state.hub.clients)
         received, notices = 0, []
         while True:
@@ -168,7 +172,7 @@ def test_ws_slow_client_gets_a_drop_notice_not_a_growing_buffer(tail_server: tup
                 received += len(message["items"])
             else:
                 notices.append(message)
-        dropped = state.metrics.ws_dropped._value.get()
+        dropped = sample(state, "logwatch_api_ws_messages_dropped_total")
         drops = [n for n in notices if n["type"] == "dropped"]
         assert drops and {n["type"] for n in notices} <= {"dropped", "status"}
         assert sum(n["count"] for n in drops) == dropped == drops[-1]["total"]

@@ -24,7 +24,10 @@ def test_held_out_macro_f1_meets_the_bar(classifier: Classifier, trained: TrainR
 # Software that appears nowhere in the training corpus (Dovecot, vsftpd, Jira, Asterisk, Magento,
 # WooCommerce, Shopify, Ghost, Exim, Gitea, Mattermost, Odoo), one unmistakable line per case.
 UNSEEN_SOFTWARE = [
-    ("security", "imap-login: Disconnected (auth failed, 3 attempts in 12 secs): user=<bob>, method=PLAIN, rip=203.0.113.9"),
+    (
+        "security",
+        "imap-login: Disconnected (auth failed, 3 attempts in 12 secs): user=<bob>, method=PLAIN, rip=203.0.113.9",
+    ),
     ("security", 'FAIL LOGIN: Client "198.51.100.7", user "admin"'),
     ("security", "Login failed for user 'jdoe' from 10.2.3.4: invalid password"),
     ("security", "Registration from '\"100\"<sip:100@192.0.2.1>' failed for '203.0.113.5' - Wrong password"),

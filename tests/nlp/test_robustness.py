@@ -44,7 +44,9 @@ def test_binary_ish_and_odd_values(classifier: Classifier) -> None:
 
 def test_pandas_series_and_arrow_array_inputs(classifier: Classifier) -> None:
     messages = ["Failed password for root from 10.0.0.1 port 22 ssh2", "Order 123 placed", None]
-    from_list = classifier.classify_batch(["Failed password for root from 10.0.0.1 port 22 ssh2", "Order 123 placed", ""])
+    from_list = classifier.classify_batch(
+        ["Failed password for root from 10.0.0.1 port 22 ssh2", "Order 123 placed", ""]
+    )
     assert classifier.classify_batch(pd.Series(messages)) == from_list
     assert classifier.classify_batch(pa.array(messages)) == from_list
 

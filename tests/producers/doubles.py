@@ -44,9 +44,11 @@ class FakeBroker:
         self.records: list[tuple[bytes, bytes]] = []
         self.pending: list[tuple[bytes, bytes, Callback]] = []
         self.connects = 0
+        self.attempts = 0
         self.lock = threading.Lock()
 
     def factory(self, config: ProducerConfig) -> FakeTransport:
+        self.attempts += 1
         if not self.up:
             raise Unreachable("fake broker is down")
         with self.lock:

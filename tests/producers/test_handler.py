@@ -158,3 +158,24 @@ def test_dictconfig_builds_and_owns_its_producer(fake_broker: FakeBroker) -> Non
             logger.removeHandler(handler)
             handler.close()
     assert handler.producer.stats().queued == 0 and not handler.producer.emit("INFO", "closed")
+
+
+def test_attributes_added_by_a_custom_record_factory_are_kept(
+    producer_factory: Factory, fake_broker: FakeBroker, app_logger: logging.Logger
+) -> None:
+    producer = producer_factory()
+    app_logger.addHandler(KafkaLogHandler(producer))
+    original = logging.getLogRecordFactory()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = original(*args, **kwargs)
+        record.otel_trace = "0af7651916cd43dd8448eb211c80319c"
+        return record
+
+    logging.setLogRecordFactory(factory)
+    try:
+        app_logger.info("traced", extra={"order_id": "o-5"})
+    finally:
+        logging.setLogRecordFactory(original)
+    (event,) = _events(producer, fake_broker)
+    assert event["attributes"] == {"otel_trace": "0af7651916cd43dd8448eb211c80319c", "order_id": "o-5"}

@@ -66,7 +66,8 @@ def test_the_shared_loghub_samples_are_found_and_named() -> None:
 def test_pace_keeps_the_rate() -> None:
     started = time.monotonic()
     sent = sum(pace(2000, 0.5, threading.Event()))
-    assert 900 <= sent <= 1010 and time.monotonic() - started < 1.5
+    # Never faster than the rate; a starved thread on a loaded machine may fall a little behind.
+    assert 700 <= sent <= 1001 and time.monotonic() - started < 1.5
 
 
 def test_progress_redraws_in_place_on_a_terminal() -> None:
@@ -88,7 +89,7 @@ def test_cli_synthetic_dry_run_reports_the_achieved_rate() -> None:
     with redirect_stdout(out), redirect_stderr(err):
         code = main(["--dry-run", "--rate", "400", "--duration", "1", "--quiet", "--seed", "5"])
     assert code == 0
-    assert 300 <= len(out.getvalue().splitlines()) <= 410
+    assert 200 <= len(out.getvalue().splitlines()) <= 401
     assert "achieved" in err.getvalue() and "0 dropped, 0 failed, 0 pending" in err.getvalue()
 
 

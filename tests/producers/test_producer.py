@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from producers import LogProducer, ProducerConfig, ProducerConfigError, SpoolError
+from producers import LogProducer, ProducerConfig, ProducerConfigError, SpoolError, _internal
 from tests.producers.doubles import FakeBroker
 from tests.producers.helpers import assert_event_schema, decode_all, wait_until
 
@@ -289,3 +290,37 @@ def test_oversize_events_are_truncated_and_counted(producer_factory: Factory, fa
     (value,) = fake_broker.values()
     assert len(value) <= 2048 and "…[truncated" in json.loads(value)["message"]
     assert producer.stats().truncated == 1
+
+
+def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
+    producer_factory: Factory, fake_broker: FakeBroker, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_broker.up = False
+    producer = producer_factory(reconnect_backoff_max_ms=100)
+    with caplog.at_level(logging.WARNING, logger="producers"):
+        producer.emit("INFO", "during the outage")
+        assert wait_until(lambda: fake_broker.attempts >= 4, 10)
+        fake_broker.up = True
+        assert producer.flush(10) == 0
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("producers")]
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("kafka unavailable, buffering in memory") and 'bootstrap="' in messages[0]
+    assert messages[1].startswith("kafka available again")
+
+
+def test_internal_logging_is_silent_unless_debug_is_on(
+    fake_broker: FakeBroker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_broker.up = False
+    quiet = LogProducer("svc", transport_factory=fake_broker.factory)
+    quiet.emit("INFO", "x")
+    assert wait_until(lambda: fake_broker.attempts >= 1, 5)
+    quiet.close(0.1)
+    assert capsys.readouterr().err == ""
+    loud = LogProducer("svc", transport_factory=fake_broker.factory, debug=True)
+    try:
+        loud.emit("INFO", "x")
+        assert wait_until(lambda: "kafka unavailable" in capsys.readouterr().err, 5)
+    finally:
+        loud.close(0.1)
+        _internal.set_debug(False)

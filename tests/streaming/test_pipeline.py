@@ -93,7 +93,7 @@ def test_events_indexed_bad_records_dead_lettered_and_sigkill_loses_nothing(
 ) -> None:
     es = Elasticsearch(es_url, request_timeout=30)
     produce(kafka_bootstrap, [valid_event(i, "first") for i in range(10_000)] + bad_records())
-    wait_for(lambda: count_docs(es) >= 10_000, 240, "10,000 documents")
+    wait_for(lambda: count_docs(es) >= 10_000, 600, "10,000 documents")
     wait_for(lambda: len(dlq_records(kafka_bootstrap)) >= 200, 60, "200 DLQ records")
     time.sleep(3)  # anything extra (a duplicate, a stray DLQ record) would show up by now
     assert count_docs(es) == 10_000
@@ -116,7 +116,7 @@ def test_events_indexed_bad_records_dead_lettered_and_sigkill_loses_nothing(
 
     # Second batch: SIGKILL the job while it is indexing, restart it, and count exactly.
     produce(kafka_bootstrap, [valid_event(i, "second") for i in range(10_000)])
-    wait_for(lambda: count_docs(es) > 10_500, 120, "the second batch to start landing")
+    wait_for(lambda: count_docs(es) > 10_500, 300, "the second batch to start landing")
     streaming.supervisor.signal("streaming", signal.SIGKILL)
     streaming.supervisor.stop("streaming")
     killed_at = count_docs(es)
@@ -124,7 +124,7 @@ def test_events_indexed_bad_records_dead_lettered_and_sigkill_loses_nothing(
     streaming.supervisor.start(
         streaming.streaming_service(kafka_bootstrap, es_url, SPARK_MAX_OFFSETS_PER_TRIGGER="1500")
     )
-    wait_for(lambda: count_docs(es) >= 20_000, 240, "20,000 documents after the restart")
+    wait_for(lambda: count_docs(es) >= 20_000, 600, "20,000 documents after the restart")
     time.sleep(3)
     assert count_docs(es) == 20_000, f"killed at {killed_at}"
     assert len(dlq_records(kafka_bootstrap)) == 200

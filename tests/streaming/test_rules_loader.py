@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import streaming.rules
+from streaming.errors import StreamingError
 from streaming.rules import (
     DEFAULT_RULES_FILE,
     RULE_TYPES,
@@ -19,7 +20,6 @@ from streaming.rules import (
     ThresholdRule,
     load_rules,
 )
-from streaming.errors import StreamingError
 from streaming.rules.loader import parse_duration_ms
 
 
@@ -93,7 +93,7 @@ def test_defaults_apply_to_rules_whose_type_accepts_them(tmp_path: Path) -> None
         rules:
           - {name: quiet, type: silence, severity: LOW, silent_for: 90}
           - {name: burst, type: threshold, severity: LOW, window: 30s, threshold: 3, lateness: 1s}
-          - {name: off, type: threshold, severity: LOW, window: 30s, threshold: 3, enabled: false}
+          - {name: muted, type: threshold, severity: LOW, window: 30s, threshold: 3, enabled: false}
           - name: jump
             type: spike
             severity: MEDIUM
@@ -130,7 +130,10 @@ def test_durations(text: str | int, expected: int) -> None:
 @pytest.mark.parametrize(
     ("replace", "fragments"),
     [
-        ("window: 1m", ["rules[0].window", "'burst'", "duration", "'1 minute'"], ),
+        (
+            "window: 1m",
+            ["rules[0].window", "'burst'", "duration", "'1 minute'"],
+        ),
         ("threshold: 20", ["rules[0].threshold", "whole number", "0"]),
         ("severity: high", ["rules[0].severity", "LOW, MEDIUM, HIGH, CRITICAL", "'urgent'"]),
         ("type: threshold", ["rules[0].type", "threshold, ratio, spike, silence", "'treshold'"]),
