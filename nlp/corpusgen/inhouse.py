@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from nlp.corpusgen.bank_business_general import BUSINESS, GENERAL
 from nlp.corpusgen.bank_families import FAMILIES
 from nlp.corpusgen.bank_more import MORE
+from nlp.corpusgen.bank_more_general import MORE_GENERAL_BUSINESS
 from nlp.corpusgen.bank_security_performance import PERFORMANCE, SECURITY
 from nlp.corpusgen.engine import Source
 
@@ -64,6 +65,6 @@ _FAMILY_SERVICES = [
 
 SOURCES = (
     _deal(_SERVICES, {"security": SECURITY, "performance": PERFORMANCE, "business": BUSINESS, "general": GENERAL})
-    + _deal(_MORE_SERVICES, MORE)
+    + _deal(_MORE_SERVICES, {**MORE, **MORE_GENERAL_BUSINESS})
     + _deal_families(_FAMILY_SERVICES)
 )
