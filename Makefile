@@ -39,6 +39,7 @@ check: $(INSTALLED)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy producers streaming nlp api alerting infra
+	$(PY) -m nlp.corpusgen --check
 
 # Prints speed and memory figures; nothing here asserts a timing.
 bench: setup

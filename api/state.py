@@ -140,9 +140,11 @@ class AppState:
         self.hub.stop()
         if self.es is not None:
             await self.es.close()
+            self.es = None
         with self._lock:
             if self._sync_es is not None:
                 self._sync_es.close()
+                self._sync_es = None
         with self._kafka_lock:
             if self._kafka_admin is not None:
                 self._kafka_admin.close()

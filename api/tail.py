@@ -182,6 +182,11 @@ class TailHub:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout_s)
+        # Ready for another start (an app served again, as tests do).
+        self._thread = None
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self.status = HubStatus.IDLE
 
     # ---------------------------------------------------------------------- thread side
 

@@ -402,9 +402,10 @@ def main(argv: list[str] | None = None) -> int:
         args.kafka = args.kafka or stack.start_kafka()
     api_proc = None
     topic = f"bench-tail-{uuid.uuid4().hex[:8]}"
-    try:
-        from kafka.admin import KafkaAdminClient, NewTopic
+    from kafka.admin import KafkaAdminClient, NewTopic
 
+    admin = None
+    try:
         admin = KafkaAdminClient(bootstrap_servers=args.kafka)
         admin.create_topics([NewTopic(topic, 3, 1)])
         es = Elasticsearch(args.es_url, request_timeout=120)
@@ -416,9 +417,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         bench_http(api_url, args.es_url, anchor, args.requests, args.concurrency)
         bench_tail(api_url, args.kafka, topic, args.tail_docs)
-        admin.delete_topics([topic])
-        admin.close()
     finally:
+        if admin is not None:
+            try:  # a fresh client: the first one's idle connection may have been closed by the broker by now
+                admin.close()
+                cleanup = KafkaAdminClient(bootstrap_servers=args.kafka)
+                cleanup.delete_topics([topic])
+                cleanup.close()
+            except Exception as exc:  # leaving a temporary topic behind is not worth failing the run
+                print(f"could not delete topic {topic}: {exc}", file=sys.stderr)
         if api_proc is not None:
             api_proc.terminate()
             api_proc.wait(15)

@@ -18,6 +18,7 @@ __all__ = [
     "KafkaConfig",
     "EsConfig",
     "SparkConfig",
+    "StreamingConfig",
     "ApiConfig",
     "AlertingConfig",
     "load_config",
@@ -62,6 +63,16 @@ class SparkConfig:
     trigger_interval_ms: int = 1000
     shuffle_partitions: int = 4
     driver_memory_mb: int = 1536
+
+
+@dataclass(frozen=True)
+class StreamingConfig:
+    rules_file: str = "streaming/rules.yaml"
+
+    @property
+    def rules_path(self) -> Path:
+        path = Path(self.rules_file)
+        return path if path.is_absolute() else REPO_ROOT / path
 
 
 @dataclass(frozen=True)
@@ -114,6 +125,7 @@ class Config:
     kafka: KafkaConfig = field(default_factory=KafkaConfig)
     es: EsConfig = field(default_factory=EsConfig)
     spark: SparkConfig = field(default_factory=SparkConfig)
+    streaming: StreamingConfig = field(default_factory=StreamingConfig)
     api: ApiConfig = field(default_factory=ApiConfig)
     alerting: AlertingConfig = field(default_factory=AlertingConfig)
 
@@ -130,6 +142,7 @@ SECTIONS: dict[str, type[Any]] = {
     "kafka": KafkaConfig,
     "es": EsConfig,
     "spark": SparkConfig,
+    "streaming": StreamingConfig,
     "api": ApiConfig,
     "alerting": AlertingConfig,
 }

@@ -101,6 +101,8 @@ def save_artifact(pipeline: Pipeline, metadata: dict[str, Any], path: Path) -> d
     tmp = Path(tmp_name)
     try:
         joblib.dump({"format": ARTIFACT_FORMAT, "pipeline": pipeline}, tmp, compress=3)
+        # mkstemp creates 0600; the streaming job and the API may run as other users of the same group.
+        os.chmod(tmp, 0o644)
         content = tmp.read_bytes()
         meta = dict(metadata)
         meta.update(

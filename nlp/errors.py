@@ -2,23 +2,26 @@
 
 Every error a user can see is one sentence: what was wrong and what to do.
 
-    NlpError                      base of everything nlp/ raises on purpose
-    ├── IncompatibleModelError    the model artifact is missing, corrupt, or was written by an
-    │                             incompatible scikit-learn / code version: retrain with `make train`
-    ├── TrainingDataError         a labelled data file cannot be read or has no usable rows
-    └── ModelNotTrainedError      (subclass of IncompatibleModelError) no artifact exists yet
+LogwatchError                     (infra.errors: root of every error the project raises)
+└── NlpError                      base of everything nlp/ raises on purpose
+    ├── IncompatibleModelError    the model artifact is corrupt, or was written by an incompatible
+    │   │                         scikit-learn / code version: retrain with `make train`
+    │   └── ModelNotTrainedError  no artifact exists yet
+    └── TrainingDataError         a labelled data file cannot be read or has no usable rows
 """
 
 from __future__ import annotations
 
 import logging
 
+from infra.errors import LogwatchError
+
 __all__ = ["IncompatibleModelError", "ModelNotTrainedError", "NlpError", "TrainingDataError"]
 
 logger = logging.getLogger(__name__)
 
 
-class NlpError(Exception):
+class NlpError(LogwatchError):
     """Base class of every error the nlp package raises on purpose."""
 
 

@@ -51,14 +51,22 @@ CANDIDATES = [
 
 
 def _vectorizer(kind: str) -> Any:
-    word = TfidfVectorizer(ngram_range=(1, 2 if kind != "word1" else 1), min_df=2, sublinear_tf=True, token_pattern=r"\S+")
+    word = TfidfVectorizer(
+        ngram_range=(1, 2 if kind != "word1" else 1), min_df=2, sublinear_tf=True, token_pattern=r"\S+"
+    )
     char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True)
-    return {"word1": word, "word12": word, "char35": char, "word12+char35": FeatureUnion([("w", word), ("c", char)])}[kind]
+    return {"word1": word, "word12": word, "char35": char, "word12+char35": FeatureUnion([("w", word), ("c", char)])}[
+        kind
+    ]
 
 
 def _score(candidate: Candidate, x_fit: NDArray[Any], y_fit: NDArray[Any], x_eval: NDArray[Any]) -> NDArray[Any]:
     vectorizer = _vectorizer(candidate.features)
-    nb = ComplementNB(alpha=candidate.alpha) if candidate.nb == "complement" else MultinomialNB(alpha=candidate.alpha)
+    nb = (
+        ComplementNB(alpha=candidate.alpha)
+        if candidate.nb == "complement"
+        else MultinomialNB(alpha=candidate.alpha, fit_prior=False)
+    )
     nb.fit(vectorizer.fit_transform(x_fit), y_fit)
     predicted: NDArray[Any] = nb.predict(vectorizer.transform(x_eval))
     return predicted

@@ -6,6 +6,8 @@ import functools
 import logging
 import signal
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from types import FrameType
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
@@ -21,6 +23,7 @@ from streaming.errors import StreamingError
 from streaming.es_index import ensure_template
 from streaming.parse import parse
 from streaming.progress import ProgressWriter
+from streaming.rules import load_rules, start_rules_query
 from streaming.sink import WRITE_RESULT_SCHEMA, SinkSettings, write_frames
 
 __all__ = ["start_index_query", "run"]
@@ -82,12 +85,44 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     )
 
 
+@dataclass
+class _Restarting:
+    """One query kept running: restarted from its checkpoint after a failure, with a growing pause."""
+
+    name: str
+    start: Callable[[], StreamingQuery]
+    query: StreamingQuery | None = None
+    pause_s: float = 1.0
+    restart_at: float = 0.0
+    started_at: float = 0.0
+
+    def check(self, now: float) -> None:
+        if self.query is not None and self.query.isActive:
+            return
+        if self.query is not None and self.restart_at == 0.0:
+            error = self.query.exception()
+            # A query that ran for a while failed for a new reason: start the back-off again.
+            self.pause_s = 1.0 if now - self.started_at > 120 else min(self.pause_s * 2, 30.0)
+            self.restart_at = now + self.pause_s
+            logger.warning(
+                'query stopped, restarting from checkpoint name="%s" in_s=%.0f error="%s"',
+                self.name,
+                self.pause_s,
+                str(error).splitlines()[0] if error else None,
+            )
+        if now >= self.restart_at:
+            self.query = self.start()
+            self.started_at, self.restart_at = now, 0.0
+            logger.info('query started name="%s" id="%s"', self.name, self.query.id)
+
+
 def run(spark: SparkSession, config: Config) -> None:
-    """Run the streaming job until SIGTERM/SIGINT; a failed query restarts from its checkpoint after a pause.
+    """Run the index and rules queries until SIGTERM/SIGINT; a failed query restarts from its checkpoint.
 
     :param spark: the session.
     :param config: the system's configuration.
     """
+    rules = load_rules(config.streaming.rules_path)  # a bad rules file stops the job before anything starts
     _install_template(config)
     stopping = False
 
@@ -98,27 +133,21 @@ def run(spark: SparkSession, config: Config) -> None:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     spark.streams.addListener(ProgressWriter(config.var_dir / "streaming" / "status.json", _model_version))
-    pause_s = 1.0
+    queries = [
+        _Restarting("index", lambda: start_index_query(spark, config)),
+        _Restarting("rules", lambda: start_rules_query(spark, config, rules)),
+    ]
     while not stopping:
-        query = start_index_query(spark, config)
-        logger.info('query started name="index" id="%s"', query.id)
-        started = time.monotonic()
+        for supervised in queries:
+            supervised.check(time.monotonic())
         try:
-            while not stopping and query.isActive:
-                query.awaitTermination(1)
+            spark.streams.awaitAnyTermination(1)
         except StreamingQueryException:
-            pass  # reported below, then the query is restarted
-        if stopping:
-            query.stop()
-            break
-        error = query.exception()
-        logger.warning(
-            'query stopped, restarting from checkpoint in %.0f s error="%s"',
-            pause_s,
-            str(error).splitlines()[0] if error else None,
-        )
-        time.sleep(pause_s)
-        pause_s = 1.0 if time.monotonic() - started > 120 else min(pause_s * 2, 30.0)
+            pass  # the failed query is restarted by check()
+        spark.streams.resetTerminated()
+    for supervised in queries:
+        if supervised.query is not None:
+            supervised.query.stop()
 
 
 def _model_version() -> str | None:

@@ -32,18 +32,26 @@ def _kafka_lag(source: Any) -> int | None:
 
 
 class ProgressWriter(StreamingQueryListener):
-    """Streaming query listener: one status line per micro-batch, to the log and the status file."""
+    """Streaming query listener: one status line per micro-batch of the index query, to the log and the file."""
+
+    QUERY_NAME = "index"
 
     def __init__(self, path: Path, model_version: Callable[[], str | None]) -> None:
         self.path = path
         self.model_version = model_version
         self._last: dict[str, Any] = {}
+        self._query_id: str | None = None
 
     def onQueryStarted(self, event: Any) -> None:
+        if event.name != self.QUERY_NAME:
+            return
+        self._query_id = str(event.id)
         write_status(self.path, {"query_active": True, "query_id": str(event.id), "batch_id": None})
 
     def onQueryProgress(self, event: Any) -> None:
         p = event.progress
+        if p.name != self.QUERY_NAME:
+            return
         lag = sum(x for x in (_kafka_lag(s) for s in p.sources) if x is not None) if p.sources else None
         status = {
             "query_active": True,
@@ -69,6 +77,8 @@ class ProgressWriter(StreamingQueryListener):
             )
 
     def onQueryIdle(self, event: Any) -> None:
+        if str(event.id) != self._query_id:
+            return
         # Keeps the status fresh while no data arrives, so health can tell idle from stuck.
         write_status(
             self.path,
@@ -83,4 +93,6 @@ class ProgressWriter(StreamingQueryListener):
         )
 
     def onQueryTerminated(self, event: Any) -> None:
+        if str(event.id) != self._query_id:
+            return
         write_status(self.path, {"query_active": False, "query_id": str(event.id), "error": event.exception})

@@ -8,6 +8,7 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import BadRequestError
@@ -88,21 +89,14 @@ def decode_cursor(cursor: str) -> list[Any]:
     return values
 
 
-def segments(highlighted: str) -> list[Segment]:
+def segments(highlighted: str) -> list[dict[str, Any]]:
     """Cut a highlighted field into plain and matching segments (text only, so clients never parse HTML)."""
-    out: list[Segment] = []
+    out: list[dict[str, Any]] = []
     hit = False
-    buf: list[str] = []
-    for ch in highlighted:
-        if ch in (PRE, POST):
-            if buf:
-                out.append(Segment(text="".join(buf), hit=hit))
-                buf = []
-            hit = ch == PRE
-        else:
-            buf.append(ch)
-    if buf:
-        out.append(Segment(text="".join(buf), hit=hit))
+    for part in highlighted.replace(POST, PRE).split(PRE):
+        if part:
+            out.append({"text": part, "hit": hit})
+        hit = not hit
     return out
 
 
@@ -146,19 +140,19 @@ def search_body(
     return body
 
 
-def _hit(raw: dict[str, Any]) -> Hit:
+def _hit(raw: dict[str, Any]) -> dict[str, Any]:
     highlight = {
         field: segments(parts[0])
         for field, parts in raw.get("highlight", {}).items()
         if parts and any(PRE in p for p in parts)
     }
     doc = raw.get("_source", {})
-    return Hit(
-        event_id=str(doc.get("event_id", raw.get("_id"))),
-        index=raw.get("_index", ""),
-        doc=doc,
-        highlight=highlight,
-    )
+    return {
+        "event_id": str(doc.get("event_id", raw.get("_id"))),
+        "index": raw.get("_index", ""),
+        "doc": doc,
+        "highlight": highlight,
+    }
 
 
 @router.get("/logs/search", response_model=SearchResponse, summary="Search logs")
@@ -173,7 +167,7 @@ async def search_logs(
     size: Annotated[int, Query(ge=1, le=10_000)] = 50,
     search_after: Annotated[str | None, Query(max_length=512, description="The previous page's 'next'.")] = None,
     highlight: bool = True,
-) -> SearchResponse:
+) -> JSONResponse:
     """Logs matching the query and filters in the time range, newest first by default.
 
     The query language: words and "phrases" in the message, ``field:value`` (``service:checkout``,
@@ -204,12 +198,16 @@ async def search_logs(
     raw_hits = result.get("hits", {}).get("hits", [])
     total = result.get("hits", {}).get("total", {"value": 0, "relation": "eq"})
     next_cursor = encode_cursor(raw_hits[-1]["sort"]) if len(raw_hits) == size and raw_hits else None
-    return SearchResponse(
-        total=int(total.get("value", 0)),
-        total_relation=total.get("relation", "eq"),
-        hits=[_hit(h) for h in raw_hits],
-        next=next_cursor,
-        took_ms=int(result.get("took", 0)),
-        timed_out=bool(result.get("timed_out", False)),
-        range=RangeOut.model_validate({"from": iso(time_range.start), "to": iso(time_range.end)}),
+    # Built as plain JSON, not validated through the response model: with 50-500 documents per page the
+    # model's validation was most of the API's own time (the model still documents the shape).
+    return JSONResponse(
+        {
+            "total": int(total.get("value", 0)),
+            "total_relation": total.get("relation", "eq"),
+            "hits": [_hit(h) for h in raw_hits],
+            "next": next_cursor,
+            "took_ms": int(result.get("took", 0)),
+            "timed_out": bool(result.get("timed_out", False)),
+            "range": {"from": iso(time_range.start), "to": iso(time_range.end)},
+        }
     )

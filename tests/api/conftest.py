@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -84,15 +83,3 @@ def app_factory(tmp_path: Path) -> Iterator[AppFactory]:
 def search_client(app_factory: AppFactory, es_url: str, seeded_prefix: str, tmp_path: Path) -> TestClient:
     """An app without auth reading the seeded indices."""
     return app_factory(make_config(tmp_path, es_url=es_url, prefix=seeded_prefix))
-
-
-# DEV-ONLY (remove before commit): reuse already running services for fast iteration.
-if os.environ.get("DEV_ES_URL"):
-
-    @pytest.fixture(scope="session")
-    def es_url() -> str:
-        return os.environ["DEV_ES_URL"]
-
-    @pytest.fixture(scope="session")
-    def kafka_bootstrap() -> str:
-        return os.environ["DEV_KAFKA"]

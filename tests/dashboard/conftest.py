@@ -39,10 +39,3 @@ def browser() -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
-
-
-# DEV-ONLY (remove before commit)
-import os  # noqa: E402
-
-if os.environ.get("DEV_ES_URL"):
-    from tests.api.conftest import es_url, kafka_bootstrap  # noqa: F401

@@ -16,6 +16,7 @@ import pytest
 from elasticsearch import Elasticsearch
 from kafka import KafkaProducer
 
+from alerting.history import ALERTS_MAPPING
 from api.app import create_app
 from api.tokens import TokenStore
 from tests.api.conftest import make_config
@@ -47,19 +48,50 @@ def live(
     xss = make_doc(9999, datetime.now(UTC) - timedelta(minutes=1), service="web", message=XSS)
     del xss["exception"]
     seed_docs(es_client, seeded_prefix, [xss])
-    var_dir = tmp_path_factory.mktemp("dash")
-    app = create_app(
-        make_config(
-            var_dir,
-            es_url=es_url,
-            kafka=kafka_bootstrap,
-            prefix=seeded_prefix,
-            tail_topic=admin_topic,
-            rate_limit_per_s=0,
-        )
+    alerts_index = f"alerts_dash_{uuid.uuid4().hex[:8]}"
+    alert_service = f"svc-{uuid.uuid4().hex[:6]}"
+    now = datetime.now(UTC)
+    es_client.indices.create(index=alerts_index, mappings=ALERTS_MAPPING)
+    es_client.index(
+        index=alerts_index,
+        refresh="wait_for",
+        document={
+            "alert_id": "dash-1",
+            "status": "firing",
+            "rule": "error_burst",
+            "severity": "HIGH",
+            "service": alert_service,
+            "category": "performance",
+            "window_start": (now - timedelta(minutes=6)).isoformat(),
+            "window_end": (now - timedelta(minutes=1)).isoformat(),
+            "value": 42,
+            "threshold": 10,
+            "samples": ["<script>alert(1)</script> upstream timeout"],
+            "generated_at": now.isoformat(),
+            "received_at": now.isoformat(),
+            "delivery_status": "sent",
+            "deliveries": [],
+        },
     )
+    var_dir = tmp_path_factory.mktemp("dash")
+    config = make_config(
+        var_dir,
+        es_url=es_url,
+        kafka=kafka_bootstrap,
+        prefix=seeded_prefix,
+        tail_topic=admin_topic,
+        rate_limit_per_s=0,
+        alerts_index=alerts_index,
+    )
+    app = create_app(config)
     with running_server(app) as url:
-        yield {"url": url, "topic": admin_topic, "state": app.state.logwatch, "xss": xss}
+        yield {
+            "url": url,
+            "topic": admin_topic,
+            "state": app.state.logwatch,
+            "xss": xss,
+            "alert_service": alert_service,
+        }
 
 
 @pytest.fixture
@@ -235,12 +267,22 @@ def test_dashboard_phone_layout(browser: Any, live: dict[str, Any], artifacts: P
         context.close()
 
 
-def test_dashboard_alert_panel_opens(page: Any, live: dict[str, Any], artifacts: Path) -> None:
+def test_dashboard_alert_panel_silence_and_show_logs(page: Any, live: dict[str, Any], artifacts: Path) -> None:
     page.goto(f"{live['url']}/?from=now-3h&alerts=1")
-    page.wait_for_selector("#alerts h2")
-    page.wait_for_function("!document.getElementById('alerts').textContent.includes('Loading')")
-    assert "Alerts" in page.text_content("#alerts")
+    alert = page.locator("#alerts li[data-alert-id=dash-1]")
+    alert.wait_for()
+    assert "error_burst" in alert.text_content() and "firing" in alert.text_content()
+    assert "<script>alert(1)</script> upstream timeout" in alert.locator(".sample").text_content()
+    alert.locator("button", has_text="Silence").click()
+    silence = page.locator("#alerts .silences li", has_text=live["alert_service"])
+    silence.wait_for()
+    assert "rule error_burst" in silence.text_content()
     shot(page, artifacts, "09-alerts")
+    silence.locator("button", has_text="End").click()
+    silence.wait_for(state="detached")
+    page.locator("#alerts li[data-alert-id=dash-1] button", has_text="Show logs").click()
+    page.wait_for_function(f"new URLSearchParams(location.search).get('service') === '{live['alert_service']}'")
+    assert query_of(page.url)["from"][0].endswith(("Z", "+00:00"))
 
 
 def test_dashboard_sign_in_with_token(

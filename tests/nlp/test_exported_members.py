@@ -22,3 +22,9 @@ def test_public_names_have_not_drifted() -> None:
 
 def test_errors_share_one_base() -> None:
     assert issubclass(nlp.IncompatibleModelError, nlp.NlpError)
+
+
+def test_errors_derive_from_the_project_root_error() -> None:
+    from infra.errors import LogwatchError
+
+    assert issubclass(nlp.NlpError, LogwatchError)

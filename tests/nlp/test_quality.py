@@ -61,7 +61,7 @@ def test_unmistakable_lines_from_unseen_software(classifier: Classifier, expecte
 
 
 # Floors set below the measured figures (see nlp/MODEL.md) so a regression fails loudly.
-MIN_LOGHUB_TEMPLATE_ACCURACY = 0.70
+MIN_LOGHUB_TEMPLATE_ACCURACY = 0.75
 
 
 @pytest.mark.skipif(not DEFAULT_LOGHUB.exists(), reason="Loghub samples not present beside the repository")

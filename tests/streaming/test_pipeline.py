@@ -112,7 +112,9 @@ def test_events_indexed_bad_records_dead_lettered_and_sigkill_loses_nothing(
     assert doc["timestamp"] == "2026-11-23T12:00:00.004Z"
     assert doc["attributes"] == {"i": 4, "run": "first"}
     assert doc["format"] == "json" and doc["kafka"]["topic"] == "logs"
-    assert hits["hits"][0]["_id"] == doc["event_id"]
+    assert hits["hits"]["hits"][0]["_id"] == doc["event_id"]
+    assert doc["category"] in ("security", "performance", "business", "general") and doc["model_version"]
+    assert doc["redactions"] == 0 and doc["processed_at"] >= doc["ingested_at"]
 
     # Second batch: SIGKILL the job while it is indexing, restart it, and count exactly.
     produce(kafka_bootstrap, [valid_event(i, "second") for i in range(10_000)])
