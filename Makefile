@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test setup stop status clean check bench train tunnel
+.PHONY: run test setup browser stop status clean check bench train tunnel
 
 run: setup
 	@$(PY) -m infra run
@@ -12,12 +12,17 @@ run: setup
 test: setup
 	@$(PY) -m pytest
 
-setup: $(INSTALLED)
+setup: $(INSTALLED) browser
 	@$(PY) -m infra setup
 	@$(PY) -m nlp train
 
 train: $(INSTALLED)
 	$(PY) -m nlp train --force
+
+# The dashboard's browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null) \
+		|| echo "Chromium is missing and could not be installed: install Debian's chromium package."
 
 # Reinstalled only when pyproject.toml changes.
 $(INSTALLED): pyproject.toml

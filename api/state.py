@@ -137,7 +137,7 @@ class AppState:
             self._kafka_lock.release()
 
     async def aclose(self) -> None:
-        self.hub.stop()
+        self.hub.stop(timeout_s=1.0)  # a thread still connecting to an absent broker exits on its own
         if self.es is not None:
             await self.es.close()
             self.es = None
