@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=("setup", "run", "stop", "status"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    # Health probes fail by design until a service is up: the clients must not print each refusal.
+    for noisy in ("elastic_transport", "kafka"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
     config = load_config()
     supervisor = Supervisor(config.var_dir)
     try:

@@ -112,16 +112,25 @@ def match_column(match: Match) -> Column:
     return condition
 
 
-def _entry(index: int, rule: Rule, cutoff_ms: int) -> Column:
+def _entries(index: int, rule: Rule, cutoff_ms: int) -> list[Column]:
+    """One struct per window the event falls in (several for hopping windows), null when it does not match."""
+    hit: Column = F.lit(True)
+    starts: list[Column] = [F.lit(0).cast("long")]
     if isinstance(rule, WindowRule):
-        start = (F.floor(F.col("ts_ms") / F.lit(rule.window_ms)) * F.lit(rule.window_ms)).cast("long")
+        step = rule.step_ms
+        latest = F.floor(F.col("ts_ms") / F.lit(step)) * F.lit(step)
+        starts = [(latest - F.lit(k * step)).cast("long") for k in range(rule.window_ms // step)]
         numerator = rule.hits_match()
         hit = match_column(numerator) if numerator is not None else F.lit(True)
-    else:
-        start, hit = F.lit(0).cast("long"), F.lit(True)
     group = F.array(*[F.col(name).cast("string") for name in rule.group_by])
-    entry = F.struct(F.lit(index).alias("rule"), group.alias("group"), start.alias("start"), hit.alias("hit"))
-    return F.when(match_column(rule.match) & (F.col("ts_ms") <= F.lit(cutoff_ms)), entry)
+    condition = match_column(rule.match) & (F.col("ts_ms") <= F.lit(cutoff_ms))
+    return [
+        F.when(
+            condition,
+            F.struct(F.lit(index).alias("rule"), group.alias("group"), start.alias("start"), hit.alias("hit")),
+        )
+        for start in starts
+    ]
 
 
 def aggregate(events: DataFrame, rules: list[Rule], cutoff_ms: int) -> DataFrame:
@@ -136,7 +145,7 @@ def aggregate(events: DataFrame, rules: list[Rule], cutoff_ms: int) -> DataFrame
     :param rules: the rules, in the order their indices refer to.
     :param cutoff_ms: events dated after this (a skewed clock) are ignored, so they cannot move the watermark.
     """
-    entries = [_entry(i, rule, cutoff_ms) for i, rule in enumerate(rules)]
+    entries = [entry for i, rule in enumerate(rules) for entry in _entries(i, rule, cutoff_ms)]
     stats = F.struct(
         F.lit(_STATS_RULE).alias("rule"),
         F.array().cast("array<string>").alias("group"),

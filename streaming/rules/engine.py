@@ -6,10 +6,11 @@ and counts for closed windows are dropped as late, like Spark's own watermark.
 
 Windowed rules (threshold, ratio, spike), per rule and group:
 - firing: on the batch in which an open window first meets the condition, without waiting for it to close;
-  ``alert_id`` derives from that window's start. Later windows that also meet it extend the same episode.
-- resolved: once, when the window after the episode's last breaching window has closed without meeting
-  the condition; same ``alert_id`` and ``window_start`` as the firing, ``window_end`` is the end of that
-  clearing window, ``value`` its value.
+  ``alert_id`` derives from that window's start. Later (or overlapping, with a slide) windows that also meet
+  it extend the same episode.
+- resolved: once, when the window one slide after the episode's last breaching window has closed without
+  meeting the condition; same ``alert_id`` and ``window_start`` as the firing, ``window_end`` is the end of
+  that clearing window, ``value`` its value.
 Silence: firing once the watermark is ``silent_for`` past the group's last event (``alert_id`` derives from
 that event's time); resolved on the batch in which the group is heard from again.
 """
@@ -128,9 +129,9 @@ class Engine:
         verdict = self._verdict(rule, g, start)
         if not verdict.breach:
             return
-        ep, mark, size = g.episode, self.watermark(rule), rule.window_ms
+        ep, mark, size, step = g.episode, self.watermark(rule), rule.window_ms, rule.step_ms
         # A closed, quiet window between the episode and this one ends the episode first (a replayed backlog).
-        if ep is not None and start > ep.last_ms + size and mark is not None and ep.last_ms + 2 * size <= mark:
+        if ep is not None and start > ep.last_ms + step and mark is not None and ep.last_ms + step + size <= mark:
             self._resolve(rule, group, g, alerts, now)
             ep = None
         if ep is not None:
@@ -152,7 +153,7 @@ class Engine:
         self, rule: WindowRule, group: tuple[str, ...], g: Group, alerts: list[dict[str, Any]], now: datetime
     ) -> None:
         assert g.episode is not None
-        clearing = g.episode.last_ms + rule.window_ms
+        clearing = g.episode.last_ms + rule.step_ms
         verdict = self._verdict(rule, g, clearing)
         alerts.append(
             self._alert(rule, group, "resolved", g.episode.start_ms, clearing + rule.window_ms, verdict, [], now)
@@ -165,11 +166,11 @@ class Engine:
         if mark is None:
             return
         size = rule.window_ms
-        keep_ms = (rule.history_windows() + 1) * size
+        keep_ms = (rule.history_windows() + 1) * size  # closed windows a spike's baseline still needs
         groups = self.state.rules[rule.name].groups
         for key in list(groups):
             g = groups[key]
-            if g.episode is not None and g.episode.last_ms + 2 * size <= mark:
+            if g.episode is not None and g.episode.last_ms + rule.step_ms + size <= mark:
                 self._resolve(rule, tuple(json.loads(key)), g, alerts, now)
             for start in [s for s in g.windows if s + keep_ms <= mark]:
                 del g.windows[start]

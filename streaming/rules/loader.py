@@ -28,6 +28,7 @@ from streaming.rules.model import (
     Rule,
     SilenceRule,
     SpikeRule,
+    WindowRule,
 )
 
 __all__ = ["load_rules", "parse_rules", "parse_duration_ms"]
@@ -205,6 +206,12 @@ def _parse_rule(raw: Any, where: str) -> tuple[Rule, bool]:
     enabled = bool(values.pop("enabled"))
     values.pop("type")
     rule = cls(**values)
+    if (
+        isinstance(rule, WindowRule)
+        and rule.slide_ms
+        and (rule.slide_ms > rule.window_ms or rule.window_ms % rule.slide_ms)
+    ):
+        raise RulesError(f"{where}.slide{label} must divide the window evenly (e.g. window 1m, slide 10s).")
     if isinstance(rule, SilenceRule | SpikeRule):
         floor_ms = rule.silent_for_ms if isinstance(rule, SilenceRule) else rule.window_ms * (rule.baseline_windows + 1)
         if rule.forget_after_ms <= floor_ms:

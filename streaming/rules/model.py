@@ -121,9 +121,19 @@ COMMON_OPTIONS: dict[str, Option] = {
 
 @dataclass(frozen=True, kw_only=True)
 class WindowRule(Rule):
-    """A rule over tumbling event-time windows of ``window_ms``, evaluated on every update of a window."""
+    """A rule over event-time windows of ``window_ms`` starting every ``slide_ms``, evaluated on every update.
+
+    ``slide_ms`` 0 means tumbling windows (a slide of one window). A shorter slide (hopping windows) catches a
+    burst that straddles a window boundary, at the cost of counting each event in window/slide windows.
+    """
 
     window_ms: int
+    slide_ms: int = 0
+
+    @property
+    def step_ms(self) -> int:
+        """The distance between two window starts."""
+        return self.slide_ms or self.window_ms
 
     def history_windows(self) -> int:
         """How many windows before the current one the condition needs (the spike's baseline), else 0."""
@@ -149,6 +159,7 @@ class ThresholdRule(WindowRule):
     type_name: ClassVar[str] = "threshold"
     options: ClassVar[dict[str, Option]] = {
         "window": Option("duration", required=True),
+        "slide": Option("duration", default=0),
         "threshold": Option("count", required=True),
     }
 
@@ -165,6 +176,7 @@ class RatioRule(WindowRule):
     type_name: ClassVar[str] = "ratio"
     options: ClassVar[dict[str, Option]] = {
         "window": Option("duration", required=True),
+        "slide": Option("duration", default=0),
         "numerator": Option("match", required=True),
         "ratio": Option("ratio", required=True),
         "min_events": Option("count", required=True),
