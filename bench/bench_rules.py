@@ -50,8 +50,8 @@ BENCH_RULE = ThresholdRule(
 )
 
 
-def doc(service: str, level: str, i: int) -> bytes:
-    now_ms = int(time.time() * 1000)
+def doc(service: str, level: str, i: int, at_ms: int | None = None) -> bytes:
+    now_ms = int(time.time() * 1000) if at_ms is None else at_ms
     return json.dumps(
         {
             "event_id": f"{service}-{i}-{now_ms}",
@@ -131,12 +131,13 @@ def bench_latency(spark: Any, config: Config, args: argparse.Namespace, work: Pa
         time.sleep(10)  # warm-up under load
         for trial in range(args.trials):
             service = f"burst-{trial}"
+            at_ms = int(time.time() * 1000)  # one event time for the burst: it never straddles a window boundary
             for i in range(BENCH_RULE.threshold - 1):
-                producer.send(source, key=service.encode(), value=doc(service, "ERROR", i))
+                producer.send(source, key=service.encode(), value=doc(service, "ERROR", i, at_ms))
             producer.flush()
             time.sleep(2)
             started = time.monotonic()
-            producer.send(source, key=service.encode(), value=doc(service, "ERROR", BENCH_RULE.threshold))
+            producer.send(source, key=service.encode(), value=doc(service, "ERROR", BENCH_RULE.threshold, at_ms))
             producer.flush()
             deadline = started + 60
             while service not in watcher.arrived and time.monotonic() < deadline:

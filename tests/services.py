@@ -56,13 +56,14 @@ class TestStack:
         kafka_broker.create_topics(bootstrap)
         return bootstrap
 
-    def start_elasticsearch(self) -> str:
+    def start_elasticsearch(self, port: int | None = None) -> str:
+        """Start Elasticsearch on ``port`` (a free one when None: pass the old port to restart it)."""
         # Imported here so Kafka-only tests never need the Elasticsearch jars.
         from infra import elasticsearch_node
         from infra.stack import es_ready
 
         elasticsearch_node.prepare(self.var_dir)
-        port = free_port()
+        port = port or free_port()
         url = f"http://127.0.0.1:{port}"
         argv = elasticsearch_node.command(self.var_dir, port, heap_mb=768)
         self.supervisor.start(

@@ -44,35 +44,43 @@ ALERTS_TOPIC = "alerts"
 FUTURE_TOLERANCE_MS = 5 * 60_000
 
 
+# One producer per broker address for the process: a query restarted by the job's run loop reuses it.
+_producers: dict[tuple[str, int], KafkaProducer] = {}
+
+
 class _Publisher:
     """Sends alerts to Kafka, keyed by alert_id, and waits for the broker's acknowledgement."""
 
     def __init__(self, bootstrap_servers: str, topic: str, timeout_ms: int) -> None:
         self.topic = topic
         self.timeout_s = timeout_ms / 1000
-        self._bootstrap = bootstrap_servers
-        self._timeout_ms = timeout_ms
-        self._producer: KafkaProducer | None = None
+        self._key = (bootstrap_servers, timeout_ms)
 
-    def publish(self, alerts: list[dict[str, Any]]) -> None:
-        if self._producer is None:  # created on first use: nothing touches the network at query start
-            self._producer = KafkaProducer(
-                bootstrap_servers=self._bootstrap,
+    def _producer(self) -> KafkaProducer:
+        # Created on first use: nothing touches the network when the query starts.
+        if self._key not in _producers:
+            bootstrap, timeout_ms = self._key
+            _producers[self._key] = KafkaProducer(
+                bootstrap_servers=bootstrap,
                 acks="all",
                 retries=5,
-                request_timeout_ms=self._timeout_ms,
-                max_block_ms=self._timeout_ms,
+                request_timeout_ms=timeout_ms,
+                max_block_ms=timeout_ms,
             )
+        return _producers[self._key]
+
+    def publish(self, alerts: list[dict[str, Any]]) -> None:
         try:
+            producer = self._producer()
             futures = [
-                self._producer.send(
+                producer.send(
                     self.topic,
                     key=alert["alert_id"].encode(),
                     value=json.dumps(alert, ensure_ascii=False).encode("utf-8"),
                 )
                 for alert in alerts
             ]
-            self._producer.flush(timeout=self.timeout_s)
+            producer.flush(timeout=self.timeout_s)
         except KafkaError as exc:
             raise RulesError(
                 f"Kafka did not take {len(alerts)} alerts for topic {self.topic} ({exc}); "
@@ -84,11 +92,6 @@ class _Publisher:
                 f"Kafka refused alerts for topic {self.topic} ({failed[0] if failed else 'timed out'}); "
                 "the batch fails and is retried from the checkpoint."
             )
-
-    def close(self) -> None:
-        if self._producer is not None:
-            self._producer.close(timeout=self.timeout_s)
-            self._producer = None
 
 
 class BatchProcessor:

@@ -73,7 +73,8 @@ def test_default_rules_load_and_cover_every_type() -> None:
     burst = by_name["security-errors-burst"]
     assert isinstance(burst, ThresholdRule)
     assert burst.match == Match(categories=("security",), min_level="ERROR")
-    assert (burst.window_ms, burst.threshold, burst.lateness_ms) == (60_000, 20, 30_000)
+    assert (burst.window_ms, burst.slide_ms, burst.threshold, burst.lateness_ms) == (60_000, 10_000, 20, 30_000)
+    assert burst.step_ms == 10_000
     payment = by_name["payment-error-ratio"]
     assert isinstance(payment, RatioRule) and payment.ratio == 0.05 and payment.match.services == ("payment",)
     assert by_name["error-ratio"].match.exclude_services == ("payment",)
@@ -189,6 +190,13 @@ def test_common_options_are_validated(tmp_path: Path, extra: str, key: str, frag
         ("{name: r, type: ratio, severity: LOW, window: 1m, numerator: {}, ratio: 'x%', min_events: 1}", "'x%'"),
         ("{name: r, type: spike, severity: LOW, window: 1m, factor: 1, baseline_windows: 3, min_events: 1}", "above 1"),
         ("{name: r, type: silence, severity: LOW, silent_for: 1h, forget_after: 30m}", "forget_after"),
+        ("{name: r, type: threshold, severity: LOW, window: 1m, slide: 7s, threshold: 1}", "slide"),
+        ("{name: r, type: threshold, severity: LOW, window: 1m, slide: 2m, threshold: 1}", "divide"),
+        (
+            "{name: r, type: spike, severity: LOW, window: 1m, slide: 10s, factor: 2, baseline_windows: 3, "
+            "min_events: 1}",
+            "rules[0].slide (rule 'r') is not an option of spike rules",
+        ),
     ],
 )
 def test_type_options_are_validated(tmp_path: Path, rule: str, fragment: str) -> None:

@@ -167,3 +167,23 @@ def test_batches_fire_replays_are_not_counted_twice_and_unsent_alerts_are_sent_a
     assert [(a["service"], a["status"]) for a in publisher.sent] == [("search", "firing")]
     assert store.load().pending == [] and store.load().batch_id == 2
     assert store.load().rules["burst"].groups['["search"]'].windows[T0_MS].total == 3
+
+
+def test_hopping_windows_catch_a_burst_that_straddles_a_window_boundary(spark: SparkSession, tmp_path: Path) -> None:
+    hopping = ThresholdRule(name="hop", severity="HIGH", window_ms=60_000, slide_ms=10_000, threshold=20, lateness_ms=0)
+    tumbling = ThresholdRule(name="tumble", severity="HIGH", window_ms=60_000, threshold=20, lateness_ms=0)
+    publisher = FakePublisher()
+    process = BatchProcessor([hopping, tumbling], StateStore(tmp_path / "s"), publisher, "http://127.0.0.1:8000")
+    burst = [doc(50 + i / 2) for i in range(12)] + [doc(61 + i / 2) for i in range(12)]  # 12 + 12 across 12:01
+    process(records(spark, burst), 0)
+    (firing,) = publisher.sent
+    assert firing["rule"] == "hop" and firing["value"] == 24.0
+    assert firing["window_start"] == "2026-11-23T12:00:10.000Z"  # the earliest window holding the whole burst
+    assert firing["window_end"] == "2026-11-23T12:01:10.000Z"
+    # The last breaching window starts at 12:00:50; the one a slide later (12:01:00-12:02:00, 12 events) clears.
+    process(records(spark, [doc(119, service="other")]), 1)
+    assert len(publisher.sent) == 1
+    process(records(spark, [doc(120, service="other")]), 2)
+    resolved = publisher.sent[1]
+    assert (resolved["status"], resolved["alert_id"]) == ("resolved", firing["alert_id"])
+    assert resolved["window_end"] == "2026-11-23T12:02:00.000Z" and resolved["value"] == 12.0
