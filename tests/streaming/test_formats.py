@@ -236,14 +236,15 @@ PATHOLOGICAL = [
 def test_pathological_lines_are_fast(text: str) -> None:
     started = time.perf_counter()
     check_never_raises(text)
-    assert time.perf_counter() - started < 0.5
+    # Catastrophic backtracking on 100 KB takes minutes; the bound is loose so a loaded CI machine never flakes.
+    assert time.perf_counter() - started < 5.0
 
 
 def test_one_megabyte_line_is_parsed_quickly() -> None:
     line = fixture_lines("log4j")[3] + " " + "x" * 1_000_000
     started = time.perf_counter()
     parsed = parse_line(line, now=NOW)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 5.0
     assert parsed.format == "log4j" and len(parsed.message) > 1_000_000
 
 

@@ -340,7 +340,8 @@ PATHOLOGICAL = [
 def test_pathological_text_is_fast(text: str) -> None:
     started = time.perf_counter()
     check_never_raises(text, RedactionConfig(emails=True))
-    assert time.perf_counter() - started < 1.0
+    # Catastrophic backtracking on 100 KB takes minutes; the bound is loose so a loaded CI machine never flakes.
+    assert time.perf_counter() - started < 10.0
 
 
 def test_every_kind_has_a_name() -> None:
