@@ -211,8 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backlog", type=int, default=100_000)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--trigger-ms", type=int, default=200)
+    parser.add_argument("--verbose", action="store_true", help="log one line per batch (count/state/send ms)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    if args.verbose:
+        logging.getLogger("streaming.rules").setLevel(logging.INFO)
     work = Path(tempfile.mkdtemp(prefix="bench-rules-"))
     stack = None
     bootstrap = args.bootstrap

@@ -44,7 +44,7 @@ Sample = tuple[int, str, str]
 
 @dataclass(frozen=True)
 class AggRow:
-    """Counts of one rule's events for one group in one window (``start_ms`` is 0 for silence rules).
+    """Counts of one rule's events for one group in one pane (``start_ms`` is 0 for silence rules).
 
     :param hits: events that are hits (the ratio's numerator; every event for the other types).
     :param first: the window's earliest three hit samples; ``last``: the latest three.
@@ -112,40 +112,32 @@ def match_column(match: Match) -> Column:
     return condition
 
 
-def _entries(index: int, rule: Rule, cutoff_ms: int) -> list[Column]:
-    """One struct per window the event falls in (several for hopping windows), null when it does not match."""
-    hit: Column = F.lit(True)
-    starts: list[Column] = [F.lit(0).cast("long")]
+def _entry(index: int, rule: Rule, cutoff_ms: int) -> Column:
+    """The event's pane of the rule (one slide of event time, a whole window when tumbling), null if no match."""
+    start, hit = F.lit(0).cast("long"), F.lit(True)
     if isinstance(rule, WindowRule):
-        step = rule.step_ms
-        latest = F.floor(F.col("ts_ms") / F.lit(step)) * F.lit(step)
-        starts = [(latest - F.lit(k * step)).cast("long") for k in range(rule.window_ms // step)]
+        start = (F.floor(F.col("ts_ms") / F.lit(rule.step_ms)) * F.lit(rule.step_ms)).cast("long")
         numerator = rule.hits_match()
         hit = match_column(numerator) if numerator is not None else F.lit(True)
     group = F.array(*[F.col(name).cast("string") for name in rule.group_by])
-    condition = match_column(rule.match) & (F.col("ts_ms") <= F.lit(cutoff_ms))
-    return [
-        F.when(
-            condition,
-            F.struct(F.lit(index).alias("rule"), group.alias("group"), start.alias("start"), hit.alias("hit")),
-        )
-        for start in starts
-    ]
+    entry = F.struct(F.lit(index).alias("rule"), group.alias("group"), start.alias("start"), hit.alias("hit"))
+    return F.when(match_column(rule.match) & (F.col("ts_ms") <= F.lit(cutoff_ms)), entry)
 
 
 def aggregate(events: DataFrame, rules: list[Rule], cutoff_ms: int) -> DataFrame:
-    """Count each rule's events per group and window; one extra row (rule -1) describes the whole batch.
+    """Count each rule's events per group and pane; one extra row (rule -1) describes the whole batch.
 
-    Columns: rule (index into ``rules``), group (array of the rule's group_by values), start (window start,
-    epoch ms; 0 for silence rules), total, hits, max_ts, first and last (up to three samples as
-    ``struct<ts, id, msg>``, earliest and latest). In the stats row, ``hits`` counts future events and
-    ``max_ts`` is the latest event time not in the future.
+    A pane is one slide of event time (the whole window for tumbling windows): every event falls in exactly
+    one pane per rule, and the engine sums panes into (hopping) windows. Columns: rule (index into ``rules``),
+    group (array of the rule's group_by values), start (pane start, epoch ms; 0 for silence rules), total,
+    hits, max_ts, first and last (up to three samples as ``struct<ts, id, msg>``, earliest and latest).
+    In the stats row, ``hits`` counts future events and ``max_ts`` is the latest event time not in the future.
 
     :param events: the output of :func:`parse_classified`.
     :param rules: the rules, in the order their indices refer to.
     :param cutoff_ms: events dated after this (a skewed clock) are ignored, so they cannot move the watermark.
     """
-    entries = [entry for i, rule in enumerate(rules) for entry in _entries(i, rule, cutoff_ms)]
+    entries = [_entry(i, rule, cutoff_ms) for i, rule in enumerate(rules)]
     stats = F.struct(
         F.lit(_STATS_RULE).alias("rule"),
         F.array().cast("array<string>").alias("group"),

@@ -82,27 +82,33 @@ class Engine:
         """
         alerts: list[dict[str, Any]] = []
         late = 0
-        touched: list[tuple[WindowRule, tuple[str, ...], int]] = []
+        touched: set[tuple[int, tuple[str, ...], int]] = set()
         for row in rows:
             rule = self.rules[row.rule]
             groups = self.state.rules[rule.name].groups
             if isinstance(rule, WindowRule):
                 mark = self.watermark(rule)
+                # The row counts one pane (a slide) of event time; the last window holding it ends a window later.
                 if mark is not None and row.start_ms + rule.window_ms <= mark:
                     late += row.total
                     continue
                 g = groups.setdefault(_key(row.group), Group(first_ms=row.start_ms, last_ms=row.max_ts_ms))
-                w = g.windows.setdefault(row.start_ms, Window())
-                w.total, w.hits = w.total + row.total, w.hits + row.hits
-                w.samples = merge_samples(w.samples, row.first)
+                pane = g.windows.setdefault(row.start_ms, Window())
+                pane.total, pane.hits = pane.total + row.total, pane.hits + row.hits
+                pane.samples = merge_samples(pane.samples, row.first)
                 g.first_ms, g.last_ms = min(g.first_ms, row.start_ms), max(g.last_ms, row.max_ts_ms)
-                touched.append((rule, row.group, row.start_ms))
+                for k in range(rule.window_ms // rule.step_ms):
+                    start = row.start_ms - k * rule.step_ms
+                    if mark is None or start + rule.window_ms > mark:  # closed windows never fire late
+                        touched.add((row.rule, row.group, start))
             elif isinstance(rule, SilenceRule):
                 self._heard(rule, row, groups, alerts, now)
         top = self.state.max_event_ms
         if stats.max_ts_ms is not None and (top is None or stats.max_ts_ms > top):
             self.state.max_event_ms = stats.max_ts_ms
-        for rule, group, start in sorted(touched, key=lambda t: t[2]):
+        for index, group, start in sorted(touched, key=lambda t: (t[2], t[0], t[1])):
+            rule = self.rules[index]
+            assert isinstance(rule, WindowRule)
             self._update_window(rule, group, start, alerts, now)
         for rule in self.rules:
             if isinstance(rule, WindowRule):
@@ -113,14 +119,25 @@ class Engine:
 
     # -- windowed rules ----------------------------------------------------------------------------
 
+    @staticmethod
+    def _window(rule: WindowRule, g: Group, start: int) -> Window:
+        """The window starting at ``start``: the sum of its panes."""
+        panes = [g.windows.get(start + k * rule.step_ms) for k in range(rule.window_ms // rule.step_ms)]
+        window = Window()
+        for pane in panes:
+            if pane is not None:
+                window.total, window.hits = window.total + pane.total, window.hits + pane.hits
+                window.samples = merge_samples(window.samples, pane.samples)
+        return window
+
     def _verdict(self, rule: WindowRule, g: Group, start: int) -> Verdict:
-        w = g.windows.get(start) or Window()
+        window = self._window(rule, g, start)
         baseline = None
         n = rule.history_windows()
         if n and g.first_ms <= start - n * rule.window_ms:
-            counts = (g.windows.get(start - k * rule.window_ms) for k in range(1, n + 1))
-            baseline = sum(c.total for c in counts if c is not None) / n
-        return rule.evaluate(w.hits, w.total, baseline)
+            counts = (self._window(rule, g, start - k * rule.window_ms).total for k in range(1, n + 1))
+            baseline = sum(counts) / n
+        return rule.evaluate(window.hits, window.total, baseline)
 
     def _update_window(
         self, rule: WindowRule, group: tuple[str, ...], start: int, alerts: list[dict[str, Any]], now: datetime
@@ -138,7 +155,7 @@ class Engine:
             ep.last_ms = max(ep.last_ms, start)
             return
         g.episode = Episode(start_ms=start, last_ms=start)
-        samples = [msg for _, _, msg in g.windows[start].samples]
+        samples = [msg for _, _, msg in self._window(rule, g, start).samples]
         alerts.append(self._alert(rule, group, "firing", start, start + size, verdict, samples, now))
         logger.info(
             'alert firing rule="%s" group="%s" window_start=%d value=%s threshold=%s',
@@ -172,8 +189,8 @@ class Engine:
             g = groups[key]
             if g.episode is not None and g.episode.last_ms + rule.step_ms + size <= mark:
                 self._resolve(rule, tuple(json.loads(key)), g, alerts, now)
-            for start in [s for s in g.windows if s + keep_ms <= mark]:
-                del g.windows[start]
+            for pane in [p for p in g.windows if p + keep_ms <= mark]:
+                del g.windows[pane]
             if g.windows or g.episode is not None:
                 continue
             forget_ms = rule.forget_after_ms if isinstance(rule, SpikeRule) else 0

@@ -31,7 +31,10 @@ def merge_samples(old: list[Sample], new: tuple[Sample, ...] | list[Sample], *, 
 
 @dataclass
 class Window:
-    """One event-time window of one group: matched events, hits among them, the earliest three hit samples."""
+    """Counts of one group over a span of event time: matched events, hits among them, the earliest 3 samples.
+
+    The state keeps panes (one slide long; a whole window for tumbling windows); a window is a sum of panes.
+    """
 
     total: int = 0
     hits: int = 0
@@ -55,7 +58,7 @@ class Group:
 
     first_ms: int
     last_ms: int
-    windows: dict[int, Window] = field(default_factory=dict)
+    windows: dict[int, Window] = field(default_factory=dict)  # panes by start (epoch ms)
     episode: Episode | None = None
     seen: int = 0
     latest: list[Sample] = field(default_factory=list)

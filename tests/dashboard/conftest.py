@@ -24,11 +24,14 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "var" / "test-artifacts" / "dashboard"
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it is open, which
+# would break every later test that calls asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api as playwright_api
+
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed: apt-get install -y chromium")
+        pytest.fail("Debian chromium is not installed: run `make setup` (or apt-get install -y chromium).")
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

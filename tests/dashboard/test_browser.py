@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from elasticsearch import Elasticsearch
 from kafka import KafkaProducer
+from playwright.sync_api import expect
 
 from alerting.history import ALERTS_MAPPING
 from api.app import create_app
@@ -24,7 +25,6 @@ from tests.api.seed import make_doc, seed_docs
 from tests.api.server import running_server
 
 pytestmark = pytest.mark.integration
-expect = pytest.importorskip("playwright.sync_api").expect
 
 XSS = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>'
 
