@@ -76,7 +76,7 @@ class Engine:
     def step(self, rows: Sequence[AggRow], stats: BatchStats, now: datetime) -> StepResult:
         """Fold one batch in and return the alerts it causes (mutates the state).
 
-        :param rows: the batch's aggregate (streaming.rules.aggregate.collect), sorted by rule, group, start.
+        :param rows: the batch's counts (streaming.rules.aggregate.rule_rows).
         :param stats: the batch's latest event time moves the watermark after the batch's counts are in.
         :param now: the alerts' ``generated_at``.
         """

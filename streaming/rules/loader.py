@@ -18,6 +18,7 @@ import yaml
 from streaming.levels import normalise_level
 from streaming.rules.errors import RulesError
 from streaming.rules.model import (
+    BUCKET_MS,
     CATEGORIES,
     COMMON_OPTIONS,
     GROUP_FIELDS,
@@ -206,6 +207,9 @@ def _parse_rule(raw: Any, where: str) -> tuple[Rule, bool]:
     enabled = bool(values.pop("enabled"))
     values.pop("type")
     rule = cls(**values)
+    if isinstance(rule, WindowRule) and (rule.window_ms % BUCKET_MS or rule.slide_ms % BUCKET_MS):
+        key = "window" if rule.window_ms % BUCKET_MS else "slide"
+        raise RulesError(f"{where}.{key}{label} must be a whole number of seconds.")
     if (
         isinstance(rule, WindowRule)
         and rule.slide_ms

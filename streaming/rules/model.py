@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from streaming.levels import LEVELS
 
 __all__ = [
+    "BUCKET_MS",
     "CATEGORIES",
     "COMMON_OPTIONS",
     "GROUP_FIELDS",
@@ -36,6 +37,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# Event time is counted per second (streaming.rules.aggregate): windows and slides are whole seconds.
+BUCKET_MS = 1000
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
 CATEGORIES = ("security", "performance", "business", "general")
 # Fields of the classified document a rule may group by (missing values become "unknown"/"general").

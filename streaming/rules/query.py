@@ -1,10 +1,11 @@
-"""The rules query: ``logs.classified`` -> per-batch window counts (Spark) -> rule state (driver) -> ``alerts``.
+"""The rules query: ``logs.classified`` -> per-second buckets (Spark) -> rule counts and state (driver) -> ``alerts``.
 
 Each micro-batch, in ``foreachBatch`` on the driver:
 1. a batch that the saved state already contains (Spark re-runs the last batch after a crash) is not
    counted again; alerts saved as pending for it are sent again, with the same ids;
-2. otherwise Spark aggregates the batch, the engine folds the counts into the state, and the state is saved
-   with the batch's alerts marked pending *before* they are sent;
+2. otherwise Spark counts the batch per second, service, category, level and host, the driver turns those
+   buckets into each rule's counts, the engine folds them into the state, and the state is saved with the
+   batch's alerts marked pending *before* they are sent;
 3. the alerts are sent and flushed (a refusal fails the batch, so Spark re-runs it and step 1 re-sends them),
    then the state is saved again without them.
 So an alert is never lost, and it is sent twice only if the process dies between Kafka's acknowledgement and
@@ -26,7 +27,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.streaming.query import StreamingQuery
 
 from infra.config import Config
-from streaming.rules.aggregate import aggregate, collect, parse_classified
+from streaming.rules.aggregate import bucket, collect_buckets, parse_classified, rule_rows
 from streaming.rules.alerts import dashboard_base
 from streaming.rules.engine import Engine
 from streaming.rules.errors import RulesError
@@ -113,33 +114,35 @@ class BatchProcessor:
     def state(self) -> State:
         return self.engine.state
 
-    def _flush_pending(self) -> None:
+    def _send_pending(self) -> None:
         if self.state.pending:
-            logger.info(
-                "re-sending alerts of an unfinished batch batch=%d alerts=%d",
-                self.state.batch_id,
-                len(self.state.pending),
-            )
             self.publisher.publish(self.state.pending)
             self.state.pending = []
             self.store.save(self.state)
 
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
-        self._flush_pending()
+        if self.state.pending:
+            logger.warning(
+                "sending alerts again whose delivery was not confirmed before a restart batch=%d alerts=%d",
+                self.state.batch_id,
+                len(self.state.pending),
+            )
+            self._send_pending()
         if batch_id <= self.state.batch_id:
             logger.info("batch already applied to the rules state, not counted again batch=%d", batch_id)
             return
         started = time.monotonic()
         now = datetime.now(UTC)
         cutoff_ms = int(now.timestamp() * 1000) + FUTURE_TOLERANCE_MS
-        rows, stats = collect(aggregate(parse_classified(batch), self.rules, cutoff_ms))
+        buckets = collect_buckets(bucket(parse_classified(batch)))
+        rows, stats = rule_rows(buckets, self.rules, cutoff_ms)
         counted = time.monotonic()
         result = self.engine.step(rows, stats, now)
         self.state.batch_id = batch_id
         self.state.pending = result.alerts
         self.store.save(self.state)
         saved = time.monotonic()
-        self._flush_pending()
+        self._send_pending()
         if stats.events:
             logger.info(
                 "rules batch=%d events=%d late=%d future=%d alerts=%d count_ms=%.0f state_ms=%.0f send_ms=%.0f",

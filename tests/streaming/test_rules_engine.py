@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -209,7 +210,7 @@ def test_state_saved_and_loaded_continues_exactly_like_an_uninterrupted_run(tmp_
 def test_a_changed_rule_starts_afresh_and_a_removed_one_is_dropped() -> None:
     engine = engine_for(THRESHOLD, SILENCE)
     step(engine, [row(0, T0, 10)])
-    changed = ThresholdRule(**{**THRESHOLD.__dict__, "threshold": 5})  # type: ignore[arg-type]
+    changed = dataclasses.replace(THRESHOLD, threshold=5)
     engine = engine_for(changed, state=engine.state)
     assert engine.state.rules["burst"].groups == {} and "silent" not in engine.state.rules
     assert step(engine, [row(0, T0, 4)]) == []
@@ -218,4 +219,18 @@ def test_a_changed_rule_starts_afresh_and_a_removed_one_is_dropped() -> None:
 @pytest.mark.parametrize("rule", [THRESHOLD, RATIO, SPIKE, SILENCE])
 def test_fingerprint_is_stable_and_depends_on_the_definition(rule: Rule) -> None:
     assert rule.fingerprint() == rule.fingerprint()
-    assert rule.fingerprint() != type(rule)(**{**rule.__dict__, "severity": "LOW"}).fingerprint()
+    assert rule.fingerprint() != dataclasses.replace(rule, severity="LOW").fingerprint()
+
+
+def test_hopping_windows_sum_panes_and_fire_for_the_earliest_window_holding_the_burst() -> None:
+    hopping = ThresholdRule(name="hop", severity="HIGH", window_ms=MIN, slide_ms=10_000, threshold=20, lateness_ms=0)
+    engine = engine_for(hopping)
+    # 12 events in the pane 12:00:50 and 12 in 12:01:00: no tumbling minute holds 20 of them.
+    (firing,) = step(engine, [row(0, T0 + 50_000, 12, ts=T0 + 55_000), row(0, T0 + MIN, 12, ts=T0 + 66_000)])
+    assert firing["window_start"] == "2026-11-23T12:00:10.000Z" and firing["value"] == 24.0
+    assert step(engine, [row(0, T0 + 110_000, 1, service="other", ts=T0 + 119_000)]) == []
+    (resolved,) = step(engine, [row(0, T0 + 120_000, 1, service="other", ts=T0 + 120_000)])
+    assert resolved["alert_id"] == firing["alert_id"] and resolved["value"] == 12.0
+    assert resolved["window_end"] == "2026-11-23T12:02:00.000Z"
+    # Panes whose every window has closed are dropped from the state.
+    assert min(engine.state.rules["hop"].groups['["other"]'].windows) == T0 + 110_000

@@ -117,6 +117,10 @@ def wait_processed(query: StreamingQuery, rows: int, timeout_s: float = 120) -> 
     raise AssertionError(f"timed out waiting for the query to process {rows} rows (done: {processed(query)})")
 
 
+def firing_for(service: str) -> Callable[[list[dict[str, Any]]], bool]:
+    return lambda alerts: any(a["service"] == service and a["status"] == "firing" for a in alerts)
+
+
 def survive_replay(query: StreamingQuery, start: Callable[[], StreamingQuery]) -> StreamingQuery:
     """Wait for the re-run of the uncommitted batch; restart once if Spark fails right after it.
 
@@ -169,7 +173,7 @@ def test_firing_then_resolved_on_alerts_and_a_crash_restart_neither_re_emits_nor
             started = time.monotonic()
             send([(service, doc(service, window + 5000))])
             done += 1
-            arrived = reader.wait(lambda a, s=service: any(x["service"] == s for x in a), 60, f"firing for {service}")
+            arrived = reader.wait(firing_for(service), 60, f"firing for {service}")
             latencies.append(arrived - started)
         firing = {a["service"]: a for a in reader.alerts}
         assert len(reader.alerts) == len(SERVICES)

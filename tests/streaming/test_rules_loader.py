@@ -98,7 +98,7 @@ def test_defaults_apply_to_rules_whose_type_accepts_them(tmp_path: Path) -> None
           - name: jump
             type: spike
             severity: MEDIUM
-            window: 500ms
+            window: 2s
             factor: 2.5
             baseline_windows: 6
             match: {service: [a, b], min_level: warning, category: performance}
@@ -108,7 +108,7 @@ def test_defaults_apply_to_rules_whose_type_accepts_them(tmp_path: Path) -> None
     assert isinstance(quiet, SilenceRule) and quiet.min_events == 7 and quiet.silent_for_ms == 90_000
     assert quiet.lateness_ms == 5000 and quiet.group_by == ("service", "host")
     assert isinstance(burst, ThresholdRule) and burst.lateness_ms == 1000
-    assert isinstance(jump, SpikeRule) and jump.window_ms == 500 and jump.factor == 2.5 and jump.min_events == 7
+    assert isinstance(jump, SpikeRule) and jump.window_ms == 2000 and jump.factor == 2.5 and jump.min_events == 7
     assert jump.match == Match(services=("a", "b"), categories=("performance",), min_level="WARN")
 
 
@@ -191,6 +191,10 @@ def test_common_options_are_validated(tmp_path: Path, extra: str, key: str, frag
         ("{name: r, type: spike, severity: LOW, window: 1m, factor: 1, baseline_windows: 3, min_events: 1}", "above 1"),
         ("{name: r, type: silence, severity: LOW, silent_for: 1h, forget_after: 30m}", "forget_after"),
         ("{name: r, type: threshold, severity: LOW, window: 1m, slide: 7s, threshold: 1}", "slide"),
+        (
+            "{name: r, type: threshold, severity: LOW, window: 1500ms, threshold: 1}",
+            "window (rule 'r') must be a whole",
+        ),
         ("{name: r, type: threshold, severity: LOW, window: 1m, slide: 2m, threshold: 1}", "divide"),
         (
             "{name: r, type: spike, severity: LOW, window: 1m, slide: 10s, factor: 2, baseline_windows: 3, "

@@ -12,7 +12,7 @@ import pytest
 from pyspark.sql import DataFrame, SparkSession
 
 from infra.config import REPO_ROOT, load_config
-from streaming.rules.aggregate import AggRow, aggregate, collect, parse_classified
+from streaming.rules.aggregate import bucket, collect_buckets, parse_classified, rule_rows
 from streaming.rules.errors import RulesError
 from streaming.rules.model import Match, RatioRule, Rule, SilenceRule, ThresholdRule
 from streaming.rules.query import BatchProcessor
@@ -79,8 +79,9 @@ def records(spark: SparkSession, values: list[bytes]) -> DataFrame:
     return spark.createDataFrame([(v,) for v in values], "value binary")
 
 
-def run(spark: SparkSession, values: list[bytes], rules: list[Rule]) -> tuple[dict[tuple[int, str, int], AggRow], Any]:
-    rows, stats = collect(aggregate(parse_classified(records(spark, values)), rules, FAR_FUTURE_MS))
+def run(spark: SparkSession, values: list[bytes], rules: list[Rule], cutoff_ms: int = FAR_FUTURE_MS) -> Any:
+    buckets = collect_buckets(bucket(parse_classified(records(spark, values))))
+    rows, stats = rule_rows(buckets, rules, cutoff_ms)
     return {(r.rule, r.group[0], r.start_ms): r for r in rows}, stats
 
 
@@ -93,14 +94,29 @@ def test_parse_classified_normalises_what_the_rules_need(spark: SparkSession) ->
         doc(3, category="Performance", level="WARN", host=None),
     ]
     got = [r.asDict() for r in parse_classified(records(spark, values)).orderBy("ts_ms").collect()]
-    assert [(r["ts_ms"] - T0_MS, r["service"], r["level"], r["level_rank"], r["category"], r["host"]) for r in got] == [
-        (1000, "auth", "ERROR", 4, "general", "h1"),
-        (2000, "unknown", "LOUD", 2, "general", "h1"),
-        (3000, "auth", "WARN", 3, "performance", "unknown"),
+    assert [(r["ts_ms"] - T0_MS, r["service"], r["level"], r["category"], r["host"]) for r in got] == [
+        (1000, "auth", "ERROR", "general", "h1"),
+        (2000, "unknown", "LOUD", "general", "h1"),
+        (3000, "auth", "WARN", "performance", "unknown"),
     ]
 
 
-def test_aggregate_counts_per_rule_group_and_window_with_samples(spark: SparkSession) -> None:
+def test_bucket_counts_per_second_with_the_earliest_and_latest_event_as_samples(spark: SparkSession) -> None:
+    values = [doc(s) for s in (1.5, 1.2, 1.9, 2.0)] + [doc(1.1, level="INFO")]
+    buckets = sorted(
+        collect_buckets(bucket(parse_classified(records(spark, values)))), key=lambda b: (b.second_ms, b.level)
+    )
+    assert [(b.second_ms - T0_MS, b.level, b.count, b.max_ts_ms - T0_MS) for b in buckets] == [
+        (1000, "ERROR", 3, 1900),
+        (1000, "INFO", 1, 1100),
+        (2000, "ERROR", 1, 2000),
+    ]
+    first = buckets[0]
+    assert (first.first[2], first.last[2]) == ("auth ERROR at 1.2", "auth ERROR at 1.9")
+    assert first.level_rank == 4 and first.field("service") == "auth"
+
+
+def test_rule_rows_count_per_rule_group_and_pane_with_samples(spark: SparkSession) -> None:
     values = [doc(s) for s in (5, 1, 3, 2)]  # four security errors from auth in the first minute
     values += [doc(61, level="CRITICAL"), doc(62, level="INFO")]  # second minute: one match, one not
     values += [doc(10, service="search", level="INFO", category="business")]
@@ -124,8 +140,8 @@ def test_aggregate_counts_per_rule_group_and_window_with_samples(spark: SparkSes
 
 
 def test_future_events_are_counted_but_ignored(spark: SparkSession) -> None:
-    rows, stats = collect(aggregate(parse_classified(records(spark, [doc(1), doc(3600)])), [BURST], T0_MS + 60_000))
-    assert [(r.rule, r.total) for r in rows] == [(0, 1)]
+    rows, stats = run(spark, [doc(1), doc(3600)], [BURST], cutoff_ms=T0_MS + 60_000)
+    assert [(r.rule, r.total) for r in rows.values()] == [(0, 1)]
     assert (stats.events, stats.future, stats.max_ts_ms) == (2, 1, T0_MS + 1000)
 
 
