@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from streaming.formats.model import RawEvent
+from streaming.levels import normalise_level
 
 __all__ = [
     "MONTHS",
@@ -112,21 +112,9 @@ def iso_match_time(match: re.Match[str], first_group: int = 1) -> datetime | Non
     return make_time(int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5]), micros(g[6]), tz_of(g[7]))
 
 
-_normalise_level: Callable[[str], str | None] | None = None
-
-
 def level_of(name: str | None) -> str | None:
     """The DESIGN.md level of a level word from any format, or None."""
-    global _normalise_level
-    if not name:
-        return None
-    if _normalise_level is None:
-        # Bound on first use: streaming.event imports this package, so importing it at module level
-        # would be circular whichever of the two is imported first.
-        from streaming.event import normalise_level
-
-        _normalise_level = normalise_level
-    return _normalise_level(name)
+    return normalise_level(name) if name else None
 
 
 def event(
