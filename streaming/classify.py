@@ -1,4 +1,4 @@
-"""Classify stage: the nlp model labels each event's message, inside an Arrow-vectorised pandas UDF.
+"""Classify stage: the nlp model labels each parsed event's message, a whole Arrow batch at a time.
 
 The model is loaded once per Python worker and reloaded when the artifact on disk changes, so a retrained
 model is picked up by the running query without a restart.
@@ -8,74 +8,62 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
-from pyspark.sql import types as T
-from pyspark.sql.pandas.functions import pandas_udf
+from typing import Any
 
 from nlp import Classifier, default_model_path, load_classifier
 
-__all__ = ["CLASSIFY_SCHEMA", "classify", "current_model"]
+__all__ = ["ModelCache", "label"]
 
 logger = logging.getLogger(__name__)
-
-CLASSIFY_SCHEMA = T.StructType(
-    [
-        T.StructField("category", T.StringType()),
-        T.StructField("category_confidence", T.DoubleType()),
-        T.StructField("model_version", T.StringType()),
-    ]
-)
 
 # How often a worker looks at the artifact's mtime; a new model is live within this long.
 RELOAD_CHECK_S = 5.0
 
-_lock = threading.Lock()
-_loaded: dict[str, object] = {"model": None, "mtime": None, "checked_at": 0.0}
 
-
-def current_model(path: Path | None = None) -> Classifier:
-    """The worker's model, reloaded if the artifact changed since it was loaded.
+@dataclass
+class ModelCache:
+    """A worker's model, reloaded when the artifact's mtime changes (looked at every ``check_s`` at most).
 
     :param path: artifact path (``nlp.default_model_path()`` when None).
+    :param check_s: seconds between looks at the artifact, so a batch does not cost a stat().
     """
-    path = path or default_model_path()
-    with _lock:
-        model = _loaded["model"]
+
+    path: Path | None = None
+    check_s: float = RELOAD_CHECK_S
+    _model: Classifier | None = None
+    _mtime: int | None = None
+    _checked_at: float = 0.0
+
+    def get(self) -> Classifier:
         now = time.monotonic()
-        if model is not None and now - float(_loaded["checked_at"]) < RELOAD_CHECK_S:  # type: ignore[arg-type]
-            return model  # type: ignore[return-value]
-        _loaded["checked_at"] = now
+        if self._model is not None and now - self._checked_at < self.check_s:
+            return self._model
+        self._checked_at = now
+        path = self.path or default_model_path()
         mtime = os.stat(path).st_mtime_ns
-        if model is None or mtime != _loaded["mtime"]:
-            model = load_classifier(path)
-            _loaded.update(model=model, mtime=mtime)
-            logger.info('model loaded version="%s" path="%s"', model.version, path)
-        return model  # type: ignore[return-value]
+        if self._model is None or mtime != self._mtime:
+            self._model, self._mtime = load_classifier(path), mtime
+            logger.info('model loaded version="%s" path="%s"', self._model.version, path)
+        return self._model
 
 
-@pandas_udf(CLASSIFY_SCHEMA)  # type: ignore[call-overload, untyped-decorator]
-def _classify_udf(batches: Iterator[pd.Series]) -> Iterator[pd.DataFrame]:
-    for messages in batches:
-        model = current_model()
-        labels, confidences = model.classify_batch(messages.fillna("").tolist())
-        yield pd.DataFrame({"category": labels, "category_confidence": confidences, "model_version": model.version})
+# Python workers are reused across tasks: one cache per worker process.
+_worker_model = ModelCache()
 
 
-def classify(events: DataFrame) -> DataFrame:
-    """Add ``category``, ``category_confidence`` and ``model_version`` to parsed events (null on bad records).
+def label(rows: list[dict[str, Any]], models: ModelCache = _worker_model) -> None:
+    """Add ``category``, ``category_confidence`` and ``model_version`` to the parsed rows without an error.
 
-    :param events: the parse (and redact) stage's output.
+    :param rows: the parse stage's rows, changed in place.
+    :param models: where the model comes from (the worker's cache by default).
     """
-    labelled = F.when(F.col("error").isNull(), _classify_udf(F.col("message")))
-    return (
-        events.withColumn("_c", labelled)
-        .select("*", F.col("_c.category"), F.col("_c.category_confidence"), F.col("_c.model_version"))
-        .drop("_c")
-    )
+    events = [row for row in rows if row["error"] is None]
+    if not events:
+        return
+    model = models.get()
+    labels, confidences = model.classify_batch([row["message"] for row in events])
+    for row, category, confidence in zip(events, labels, confidences, strict=True):
+        row.update(category=category, category_confidence=confidence, model_version=model.version)

@@ -13,18 +13,19 @@ from types import FrameType
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from pyspark.errors import StreamingQueryException
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.streaming.query import StreamingQuery
 
 from infra.config import Config
 from nlp import NlpError, default_model_path
 from nlp.artifact import read_metadata
-from streaming.classify import classify
+from streaming.batch import process_partition
 from streaming.errors import StreamingError
 from streaming.es_index import ensure_template
-from streaming.parse import parse
+from streaming.parse import KAFKA_COLUMNS
 from streaming.progress import ProgressWriter
 from streaming.rules import load_rules, start_rules_query
-from streaming.sink import WRITE_RESULT_SCHEMA, SinkSettings, write_frames
+from streaming.sink import DLQ_HEADERS, RECORD_SCHEMA, SinkSettings
 
 __all__ = ["start_index_query", "run"]
 
@@ -46,6 +47,12 @@ def _read_logs(spark: SparkSession, config: Config) -> DataFrame:
     )
 
 
+def _with_headers(records: DataFrame) -> DataFrame:
+    """The sink's records as Spark's Kafka writer takes them: DLQ reasons become record headers."""
+    headers = F.array(*[F.struct(F.lit(h).alias("key"), F.col(h).cast("binary").alias("value")) for h in DLQ_HEADERS])
+    return records.select("topic", "key", "value", F.when(F.col("reason").isNotNull(), headers).alias("headers"))
+
+
 def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     """Start the query that parses ``logs`` and writes Elasticsearch, ``logs.classified`` and ``logs.dlq``.
 
@@ -59,24 +66,26 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
         index_prefix=config.es.index_prefix,
         chunk_size=config.es.bulk_chunk_size,
         max_retries=config.es.bulk_max_retries,
-        bootstrap_servers=config.kafka.bootstrap_servers,
     )
-    write = functools.partial(write_frames, settings=settings)
+    process = functools.partial(process_partition, settings=settings)
 
     def write_batch(batch: DataFrame, batch_id: int) -> None:
-        started = time.monotonic()
-        # One small row per partition comes back: no shuffle, and the batch is computed exactly once.
-        counts = batch.mapInPandas(write, WRITE_RESULT_SCHEMA).collect()
-        logger.info(
-            "batch=%d indexed=%d dead_lettered=%d elapsed_ms=%.0f",
-            batch_id,
-            sum(row["indexed"] for row in counts),
-            sum(row["dead_lettered"] for row in counts),
-            (time.monotonic() - started) * 1000,
+        # One Python pass per partition does every stage; the JVM then sends its records. A task fails if
+        # Elasticsearch or Kafka does, so the batch is re-run: ids make that harmless in Elasticsearch.
+        records = batch.select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
+        (
+            _with_headers(records)
+            .write.format("kafka")
+            .option("kafka.bootstrap.servers", config.kafka.bootstrap_servers)
+            .option("kafka.compression.type", "gzip")
+            .option("kafka.linger.ms", "5")
+            # A 1 MB message goes to the DLQ as it came, with headers.
+            .option("kafka.max.request.size", str(4 * 1024 * 1024))
+            .save()
         )
 
     return (
-        classify(parse(_read_logs(spark, config)))
+        _read_logs(spark, config)
         .writeStream.queryName("index")
         .foreachBatch(write_batch)
         .option("checkpointLocation", str(config.var_dir / "checkpoints" / "index"))

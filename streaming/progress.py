@@ -68,12 +68,13 @@ class ProgressWriter(StreamingQueryListener):
         write_status(self.path, status)
         if p.numInputRows:
             logger.info(
-                "batch=%s rows=%d rows_per_s=%.0f duration_ms=%d lag=%s",
+                "batch=%s rows=%d rows_per_s=%.0f duration_ms=%d lag=%s phases_ms=%s",
                 p.batchId,
                 p.numInputRows,
                 p.processedRowsPerSecond or 0.0,
                 p.batchDuration,
                 lag,
+                json.dumps(p.durationMs, separators=(",", ":")),
             )
 
     def onQueryIdle(self, event: Any) -> None:

@@ -1,9 +1,9 @@
-"""The per-partition sink: bulk index events into Elasticsearch, publish them for live tail, dead-letter the rest.
+"""The sink: bulk index events into Elasticsearch, and say what goes to live tail and what to the DLQ.
 
-Runs inside Spark's Python workers. One pass over the partition writes every destination, so the micro-batch
-is computed once. Elasticsearch ids are the event ids, so re-running a batch after a crash never duplicates.
-The daily index is chosen by the record's Kafka timestamp (arrival day), not by the event's own time: it is just
-as deterministic, and replaying years of old logs fills today's index instead of creating hundreds of indices.
+Runs inside Spark's Python workers, in the job's single pass over a partition (streaming.batch). Elasticsearch
+ids are the event ids, so re-running a batch after a crash never duplicates. The daily index is chosen by the
+record's Kafka timestamp (arrival day), not by the event's own time: it is just as deterministic, and replaying
+years of old logs fills today's index instead of creating hundreds of indices.
 """
 
 from __future__ import annotations
@@ -12,23 +12,23 @@ import json
 import logging
 import random
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 from elasticsearch import ApiError, Elasticsearch, TransportError
-from kafka import KafkaProducer
 
 from streaming.errors import SinkError
 from streaming.es_index import index_name
 
-__all__ = ["SinkSettings", "WRITE_RESULT_SCHEMA", "write_frames", "document"]
+__all__ = ["DLQ_HEADERS", "RECORD_COLUMNS", "RECORD_SCHEMA", "SinkSettings", "document", "index_rows"]
 
 logger = logging.getLogger(__name__)
 
 _RETRYABLE_STATUS = {429, 502, 503, 504}
+# Row keys that are not document fields (the Kafka position goes in as one ``kafka`` object).
+_NOT_IN_DOCUMENT = frozenset({"error", "value", "topic", "partition", "offset", "ingested_at", "exception"})
 
 
 @dataclass(frozen=True)
@@ -39,29 +39,24 @@ class SinkSettings:
     index_prefix: str
     chunk_size: int
     max_retries: int
-    bootstrap_servers: str
     dlq_topic: str = "logs.dlq"
     classified_topic: str = "logs.classified"
 
 
-# Python workers are reused across tasks: keep one client of each kind per worker.
-_clients: dict[SinkSettings, tuple[Elasticsearch, KafkaProducer]] = {}
+# The Kafka records the sink hands back to Spark, whose own (JVM) Kafka writer sends them: kafka-python's
+# per-record cost was most of the sink's time. ``reason, stage, source, event_id`` become logs.dlq headers.
+RECORD_COLUMNS = ("topic", "key", "value", "reason", "stage", "source", "event_id")
+RECORD_SCHEMA = "topic string, key binary, value binary, reason string, stage string, source string, event_id string"
+DLQ_HEADERS = ("reason", "stage", "source", "event_id")
+
+# Python workers are reused across tasks: one client per worker.
+_clients: dict[str, Elasticsearch] = {}
 
 
-def _clients_for(settings: SinkSettings) -> tuple[Elasticsearch, KafkaProducer]:
-    if settings not in _clients:
-        es = Elasticsearch(settings.es_url, request_timeout=settings.es_timeout_s, max_retries=0)
-        producer = KafkaProducer(
-            bootstrap_servers=settings.bootstrap_servers,
-            acks="all",
-            linger_ms=20,
-            retries=5,
-            compression_type="gzip",
-            max_request_size=4 * 1024 * 1024,
-            request_timeout_ms=15000,
-        )
-        _clients[settings] = (es, producer)
-    return _clients[settings]
+def _client(settings: SinkSettings) -> Elasticsearch:
+    if settings.es_url not in _clients:
+        _clients[settings.es_url] = Elasticsearch(settings.es_url, request_timeout=settings.es_timeout_s, max_retries=0)
+    return _clients[settings.es_url]
 
 
 def _iso(value: datetime) -> str:
@@ -70,58 +65,47 @@ def _iso(value: datetime) -> str:
 
 
 def document(row: dict[str, Any], processed_at: datetime) -> dict[str, Any]:
-    """The Elasticsearch document for a parsed row (None-valued fields left out).
+    """The Elasticsearch document for a parsed, labelled row (None-valued fields left out).
 
-    :param row: the parsed row as a dict.
+    :param row: a row of the parse stage (streaming.parse), labelled by the classify stage.
     :param processed_at: when this batch was processed.
     """
-    skip = {"error", "value", "topic", "partition", "offset", "attributes", "exception", "ingested_at"}
-    doc: dict[str, Any] = {k: v for k, v in row.items() if k not in skip and v is not None}
+    doc: dict[str, Any] = {k: v for k, v in row.items() if k not in _NOT_IN_DOCUMENT and v is not None}
     doc["timestamp"] = _iso(row["timestamp"])
-    doc["kafka"] = {"topic": row["topic"], "partition": int(row["partition"]), "offset": int(row["offset"])}
+    doc["kafka"] = {"topic": row["topic"], "partition": row["partition"], "offset": row["offset"]}
     doc["ingested_at"] = _iso(row["ingested_at"])
     doc["processed_at"] = _iso(processed_at)
-    if row.get("attributes"):
-        doc["attributes"] = json.loads(row["attributes"])
     if row.get("exception"):
-        doc["exception"] = {k: v for k, v in json.loads(row["exception"]).items() if v is not None}
+        doc["exception"] = {k: v for k, v in row["exception"].items() if v is not None}
     return doc
 
 
-def _dead_letter(producer: KafkaProducer, settings: SinkSettings, row: dict[str, Any], stage: str, reason: str) -> Any:
+def _dead_letter(settings: SinkSettings, row: dict[str, Any], stage: str, reason: str) -> tuple[Any, ...]:
     # The original bytes go through untouched; the why travels in headers.
-    headers = [
-        ("reason", reason[:2000].encode()),
-        ("stage", stage.encode()),
-        ("source", f"{row['topic']}/{row['partition']}/{row['offset']}".encode()),
-        ("event_id", (row.get("event_id") or "").encode()),
-    ]
-    return producer.send(settings.dlq_topic, value=row.get("value") or b"", headers=headers)
+    source = f"{row['topic']}/{row['partition']}/{row['offset']}"
+    return (settings.dlq_topic, None, row.get("value") or b"", reason[:2000], stage, source, row.get("event_id") or "")
 
 
-def _bulk_with_retries(
-    es: Elasticsearch, settings: SinkSettings, actions: list[tuple[dict[str, Any], dict[str, Any]]]
-) -> list[tuple[int, str]]:
-    """Index ``(row, doc)`` pairs; returns ``(position, reason)`` of documents Elasticsearch refused."""
+@dataclass(frozen=True)
+class _Action:
+    """One document to index: its bulk action line and its JSON source, serialized once for ES and Kafka."""
+
+    row: dict[str, Any]
+    action: str
+    source: str
+
+
+def _bulk_with_retries(es: Elasticsearch, settings: SinkSettings, actions: list[_Action]) -> dict[int, str]:
+    """Index the documents; returns the reason for each position Elasticsearch refused."""
     pending = list(range(len(actions)))
-    refused: list[tuple[int, str]] = []
+    refused: dict[int, str] = {}
     attempt = 0
     while pending:
-        body: list[dict[str, Any]] = []
-        for i in pending:
-            row, doc = actions[i]
-            body.append(
-                {
-                    "index": {
-                        "_index": index_name(row["ingested_at"], settings.index_prefix),
-                        "_id": doc["event_id"],
-                    }
-                }
-            )
-            body.append(doc)
+        body = "".join(f"{actions[i].action}\n{actions[i].source}\n" for i in pending)
         retry: list[int] = []
         try:
-            reply = es.options(request_timeout=settings.bulk_timeout_s).bulk(operations=body)
+            # A pre-serialized NDJSON body goes out as it is (the client's types only admit dicts).
+            reply = es.options(request_timeout=settings.bulk_timeout_s).bulk(operations=body)  # type: ignore[arg-type]
             for i, item in zip(pending, reply["items"], strict=True):
                 result = item["index"]
                 if result.get("status", 500) < 300:
@@ -130,12 +114,9 @@ def _bulk_with_retries(
                     retry.append(i)
                 else:
                     err = result.get("error", {})
-                    refused.append(
-                        (
-                            i,
-                            f"elasticsearch refused the document ({result.get('status')}): "
-                            f"{err.get('type')}: {err.get('reason')}",
-                        )
+                    refused[i] = (
+                        f"elasticsearch refused the document ({result.get('status')}): "
+                        f"{err.get('type')}: {err.get('reason')}"
                     )
         except (TransportError, ApiError) as exc:
             status = getattr(exc, "status_code", None) or getattr(getattr(exc, "meta", None), "status", None)
@@ -160,54 +141,34 @@ def _bulk_with_retries(
 WRITE_RESULT_SCHEMA = "indexed long, dead_lettered long"
 
 
-def _write_chunk(
-    es: Elasticsearch,
-    producer: KafkaProducer,
-    settings: SinkSettings,
-    chunk: list[dict[str, Any]],
-    processed_at: datetime,
-) -> tuple[list[Any], int, int]:
-    sent = []
-    actions = []
-    for row in chunk:
-        if row.get("error"):
-            sent.append(_dead_letter(producer, settings, row, "parse", row["error"]))
-        else:
-            actions.append((row, document(row, processed_at)))
-    refused = dict(_bulk_with_retries(es, settings, actions)) if actions else {}
-    for position, reason in refused.items():
-        sent.append(_dead_letter(producer, settings, actions[position][0], "index", reason))
-    for position, (row, doc) in enumerate(actions):
-        if position not in refused:
-            value = json.dumps(doc, ensure_ascii=False).encode()
-            sent.append(producer.send(settings.classified_topic, key=row["service"].encode(), value=value))
-    return sent, len(actions) - len(refused), len(chunk) - len(actions) + len(refused)
+def index_rows(rows: list[dict[str, Any]], settings: SinkSettings, processed_at: datetime) -> pd.DataFrame:
+    """Index parsed, labelled rows into Elasticsearch; returns the Kafka records that follow from it.
 
+    Those are, in :data:`RECORD_COLUMNS`, each indexed document for ``logs.classified`` (live tail and rules,
+    so only once Elasticsearch has it), and each bad record or refused document for ``logs.dlq``.
 
-def write_frames(frames: Iterator[pd.DataFrame], settings: SinkSettings) -> Iterator[pd.DataFrame]:
-    """``mapInPandas`` function: write a partition's rows: events to Elasticsearch and live tail, bad ones to the DLQ.
-
-    :param frames: the partition's parsed rows, as Arrow batches.
+    :param rows: rows of the parse stage, labelled by the classify stage.
     :param settings: where to write.
-    :returns: one row per partition with the counts of indexed and dead-lettered records.
-    :raises SinkError: when Elasticsearch stays unavailable through every retry, or Kafka refuses a record.
+    :param processed_at: when this batch was processed.
+    :raises SinkError: when Elasticsearch stays unavailable through every retry.
     """
-    es, producer = _clients_for(settings)
-    processed_at = datetime.now(UTC)
-    sent: list[Any] = []
-    indexed = dead_lettered = 0
-    for frame in frames:
-        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-        for start in range(0, len(rows), settings.chunk_size):
-            chunk_sent, ok, bad = _write_chunk(
-                es, producer, settings, rows[start : start + settings.chunk_size], processed_at
-            )
-            sent.extend(chunk_sent)
-            indexed += ok
-            dead_lettered += bad
-    # Nothing counts as written until the broker has it: a failure here fails the task and the batch.
-    producer.flush(timeout=60)
-    failed = [future.exception for future in sent if future.failed()]
-    if failed:
-        raise SinkError(f"Kafka refused {len(failed)} records of this partition: {failed[0]}")
-    yield pd.DataFrame({"indexed": [indexed], "dead_lettered": [dead_lettered]})
+    es = _client(settings)
+    records = []
+    for start in range(0, len(rows), settings.chunk_size):
+        actions = []
+        for row in rows[start : start + settings.chunk_size]:
+            if row["error"]:
+                records.append(_dead_letter(settings, row, "parse", row["error"]))
+                continue
+            index = index_name(row["ingested_at"], settings.index_prefix)
+            action = json.dumps({"index": {"_index": index, "_id": row["event_id"]}})
+            source = json.dumps(document(row, processed_at), ensure_ascii=False, default=str)
+            actions.append(_Action(row, action, source))
+        refused = _bulk_with_retries(es, settings, actions) if actions else {}
+        for position, item in enumerate(actions):
+            if position in refused:
+                records.append(_dead_letter(settings, item.row, "index", refused[position]))
+            else:
+                key = item.row["service"].encode()
+                records.append((settings.classified_topic, key, item.source.encode(), None, None, None, None))
+    return pd.DataFrame(records, columns=list(RECORD_COLUMNS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +13,9 @@ import pytest
 from elasticsearch import ConnectionTimeout, Elasticsearch, NotFoundError
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from alerting.model import Alert, parse_alert
 from infra.config import REPO_ROOT
+from streaming.event import event_id
 from tests.services import TestStack
 
 pytestmark = pytest.mark.integration
@@ -133,6 +136,73 @@ def test_events_indexed_bad_records_dead_lettered_and_sigkill_loses_nothing(
     time.sleep(3)
     assert count_docs(es) == 20_000, f"killed at {killed_at}"
     assert len(dlq_records(kafka_bootstrap)) == 200
+
+
+def alerts_for(bootstrap: str, service: str, rule: str) -> list[Alert]:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=3000)
+    tp = TopicPartition("alerts", 0)
+    consumer.assign([tp])
+    consumer.seek_to_beginning(tp)
+    alerts = [parse_alert(r.value) for r in consumer]
+    consumer.close()
+    return [a for a in alerts if a.service == service and a.rule == rule]
+
+
+def service_docs(es: Elasticsearch, service: str) -> list[str]:
+    es.indices.refresh(index="logs_classified")
+    hits = es.search(index="logs_classified", query={"term": {"service": service}}, size=1000, source=False)
+    return sorted(hit["_id"] for hit in hits["hits"]["hits"])
+
+
+def test_brute_force_burst_fires_one_alert_that_resolves_and_a_sigkill_re_emits_nothing(
+    streaming: TestStack, kafka_bootstrap: str, es_url: str
+) -> None:
+    """The shipped rule security-errors-burst (20 security events at ERROR from one service in 1 minute)."""
+    service, rule = f"auth-{uuid.uuid4().hex[:6]}", "security-errors-burst"
+    now = datetime.now(UTC)
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    sent = [
+        producer.send(
+            "logs",
+            key=service.encode(),
+            value=json.dumps(
+                {
+                    "timestamp": (now + timedelta(milliseconds=100 * i)).isoformat(),
+                    "level": "ERROR",
+                    "service": service,
+                    "message": f"Failed password for invalid user admin from 203.0.113.{i} port 22 ssh2",
+                }
+            ).encode(),
+        )
+        for i in range(30)
+    ]
+    ids = sorted(event_id("logs", m.partition, m.offset) for m in (f.get(30) for f in sent))
+    es = Elasticsearch(es_url, request_timeout=30)
+    wait_for(lambda: len(alerts_for(kafka_bootstrap, service, rule)) >= 1, 300, "the firing alert")
+    assert service_docs(es, service) == ids
+
+    # Kill the job the moment it has fired; after the restart nothing already done may be done again.
+    streaming.supervisor.signal("streaming", signal.SIGKILL)
+    streaming.supervisor.stop("streaming")
+    streaming.supervisor.start(
+        streaming.streaming_service(kafka_bootstrap, es_url, SPARK_MAX_OFFSETS_PER_TRIGGER="1500")
+    )
+    # Event time moves only with events: one from another service, 3 minutes on, closes every window of the burst.
+    clock = json.dumps(
+        {"timestamp": (now + timedelta(minutes=3)).isoformat(), "level": "INFO", "service": "clock", "message": "tick"}
+    )
+    producer.send("logs", key=b"clock", value=clock.encode()).get(30)
+    producer.close()
+    wait_for(lambda: len(alerts_for(kafka_bootstrap, service, rule)) >= 2, 300, "the resolved alert")
+    time.sleep(5)  # a re-emitted alert or document would show up by now
+
+    firing, resolved = alerts_for(kafka_bootstrap, service, rule)
+    assert (firing.status, resolved.status) == ("firing", "resolved")
+    assert firing.alert_id == resolved.alert_id and firing.severity == "HIGH" and firing.category == "security"
+    assert firing.value >= 20 and firing.threshold == 20
+    assert firing.window_start <= now < firing.window_end and resolved.window_end > firing.window_end
+    assert any("Failed password" in sample for sample in firing.samples)
+    assert service_docs(es, service) == ids
 
 
 def test_job_rides_out_an_elasticsearch_outage(streaming: TestStack, kafka_bootstrap: str, es_url: str) -> None:

@@ -1,51 +1,28 @@
-"""The parse and classify stages on small batch DataFrames, in a local SparkSession (no Kafka needed)."""
+"""The parse, classify and document stages on frames shaped like the Kafka source's Arrow batches."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
-import pytest
-from pyspark.sql import DataFrame, SparkSession
+import pandas as pd
 
-from infra.config import REPO_ROOT, load_config
-from streaming.classify import classify
-from streaming.parse import parse
-from streaming.session import spark_session
-from tests.services import TestStack
+from streaming.classify import label
+from streaming.parse import KAFKA_COLUMNS, parse_frame
+from streaming.sink import document
 
-# pyspark's collect() leaves its local result socket for the garbage collector to close.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning"),
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-]
+ARRIVED = datetime(2026, 11, 23, 10, 0, 0)
 
 
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkSession]:
-    var_dir = TestStack(tmp_path_factory.mktemp("spark-var")).var_dir
-    from infra.jars import fetch_jars
-    from infra.stack import SPARK_POM
-
-    fetch_jars(SPARK_POM, REPO_ROOT / "var" / "jars" / "spark")
-    config = load_config(env={"LOGWATCH_VAR_DIR": str(var_dir), "SPARK_MASTER": "local[1]"})
-    session = spark_session(config, app_name="logwatch-stage-tests")
-    yield session
-    session.stop()
+def records(values: list[bytes | None], key: bytes | None = b"checkout") -> pd.DataFrame:
+    """What mapInPandas hands the job: one row per Kafka record, times as naive UTC datetime64."""
+    rows = [(key, value, "logs", 0, offset, pd.Timestamp(ARRIVED)) for offset, value in enumerate(values)]
+    return pd.DataFrame(rows, columns=list(KAFKA_COLUMNS))
 
 
-def records(spark: SparkSession, values: list[bytes], key: bytes | None = b"checkout") -> DataFrame:
-    ts = datetime(2026, 11, 23, 10, 0, 0)
-    rows = [(key, value, "logs", 0, offset, ts) for offset, value in enumerate(values)]
-    return spark.createDataFrame(
-        rows, "key binary, value binary, topic string, partition int, offset long, timestamp timestamp"
-    )
-
-
-def test_parse_stage_mixes_json_raw_and_bad_records(spark: SparkSession) -> None:
+def test_parse_mixes_json_raw_and_bad_records() -> None:
     event = {
-        "timestamp": "2026-11-23T09:59:58Z",
+        "timestamp": "2026-11-23T09:59:58+01:00",
         "level": "ERR",
         "service": "payment",
         "message": "card declined password=hunter2 for user bob",
@@ -55,18 +32,29 @@ def test_parse_stage_mixes_json_raw_and_bad_records(spark: SparkSession) -> None
         json.dumps(event).encode(),
         b'127.0.0.1 - - [23/Nov/2026:10:00:00 +0000] "GET /cart HTTP/1.1" 503 12',
         b"\xff\xfe not utf-8",
+        None,
     ]
-    rows = {r["offset"]: r.asDict() for r in parse(records(spark, values)).collect()}
+    rows = parse_frame(records(values))
+    assert [r["offset"] for r in rows] == [0, 1, 2, 3]
     assert rows[0]["error"] is None and rows[0]["format"] == "json" and rows[0]["level"] == "ERROR"
+    assert rows[0]["timestamp"] == datetime(2026, 11, 23, 8, 59, 58, tzinfo=UTC)
     assert "hunter2" not in rows[0]["message"] and "user bob" in rows[0]["message"]
-    assert "abc123" not in rows[0]["attributes"] and json.loads(rows[0]["attributes"])["n"] == 1
+    assert rows[0]["attributes"]["api_key"] != "abc123" and rows[0]["attributes"]["n"] == 1
     assert rows[0]["redactions"] == 2
     assert rows[1]["format"] == "apache_access" and rows[1]["level"] == "ERROR" and rows[1]["service"] == "checkout"
     assert rows[2]["error"].startswith("value is not valid UTF-8") and rows[2]["value"] == values[2]
-    assert len({r["event_id"] for r in rows.values()}) == 3
+    assert rows[3]["error"] == "record has no value" and rows[3]["redactions"] is None
+    assert all(r["ingested_at"] == ARRIVED.replace(tzinfo=UTC) for r in rows)
+    assert len({r["event_id"] for r in rows}) == 4
 
 
-def test_classify_stage_labels_good_rows_only(spark: SparkSession, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_raw_line_without_a_time_takes_the_kafka_timestamp() -> None:
+    (row,) = parse_frame(records([b"something happened"], key=None))
+    assert row["error"] is None and row["format"] == "plain" and row["service"] == "unknown"
+    assert row["timestamp"] == ARRIVED.replace(tzinfo=UTC)
+
+
+def test_classify_labels_good_rows_only() -> None:
     values = [
         json.dumps(
             {
@@ -78,7 +66,29 @@ def test_classify_stage_labels_good_rows_only(spark: SparkSession, monkeypatch: 
         ).encode(),
         b"{not json",
     ]
-    rows = {r["offset"]: r.asDict() for r in classify(parse(records(spark, values))).collect()}
+    rows = parse_frame(records(values))
+    label(rows)
     assert rows[0]["category"] == "security" and 0 < rows[0]["category_confidence"] <= 1
     assert rows[0]["model_version"]
-    assert rows[1]["category"] is None and rows[1]["error"].startswith("invalid JSON")
+    assert "category" not in rows[1] and rows[1]["error"].startswith("invalid JSON")
+
+
+def test_document_has_the_contract_fields_and_no_record_internals() -> None:
+    event = {
+        "timestamp": "2026-11-23T10:00:00.5Z",
+        "level": "ERROR",
+        "service": "payment",
+        "message": "charge failed",
+        "exception": {"type": "Timeout", "message": "gateway", "stacktrace": None},
+        "attributes": {"order": {"id": 7}},
+    }
+    rows = parse_frame(records([json.dumps(event).encode()]))
+    label(rows)
+    doc = document(rows[0], datetime(2026, 11, 23, 10, 0, 1, tzinfo=UTC))
+    assert doc["timestamp"] == "2026-11-23T10:00:00.500Z" and doc["ingested_at"] == "2026-11-23T10:00:00.000Z"
+    assert doc["processed_at"] == "2026-11-23T10:00:01.000Z"
+    assert doc["kafka"] == {"topic": "logs", "partition": 0, "offset": 0}
+    assert doc["exception"] == {"type": "Timeout", "message": "gateway"}
+    assert doc["attributes"] == {"order": {"id": 7}} and doc["event_id"] == rows[0]["event_id"]
+    assert not {"value", "error", "topic", "offset", "partition"} & doc.keys()
+    json.dumps(doc)  # the sink serializes it as is

@@ -1,0 +1,296 @@
+"""The streaming pipeline against Elasticsearch's own ceiling: throughput and produce-to-searchable latency.
+
+Run: ``.venv/bin/python bench/bench_pipeline.py [--events 60000] [--rate 5000] [--seconds 30]``.
+It starts its own Kafka, Elasticsearch and streaming job (``python -m streaming``, rules included) in a
+temporary folder with the tests' launcher (``tests/services.py``), and prints:
+
+(a) ceiling: the pipeline's own documents for ``--events`` demo events (parsed, redacted and classified by the
+    job's code) bulk-indexed straight into Elasticsearch with ``elasticsearch.helpers.parallel_bulk``, docs/s;
+(b) pipeline: the same number of events produced to ``logs`` in one burst, from the first send until all are
+    searchable (``_count`` on the alias, polled every 0.2 s), events/s, and its ratio to (a);
+(c) latency at a steady ``--rate`` for ``--seconds``: one event in 100 carries a probe id; the time from
+    writing it to the producer until a search finds it (polled every 0.1 s, so +0-0.1 s), p50/p95/p99/max.
+    The same at a light 200 events/s shows the floor (trigger interval, batch overhead, 1 s index refresh).
+
+Events go out through kcat (librdkafka) when installed, so the producer is not the bottleneck; else
+kafka-python. The aim (issue 5): ratio at least 0.5 and p95 at most 2 s at 5,000 events/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pandas as pd  # noqa: E402
+from elasticsearch import Elasticsearch, helpers  # noqa: E402
+from kafka import KafkaProducer  # noqa: E402
+
+from producers.event import normalize_level  # noqa: E402
+from producers.loadgen.generate import EventPool  # noqa: E402
+from streaming.classify import label  # noqa: E402
+from streaming.es_index import ALIAS, ensure_template  # noqa: E402
+from streaming.parse import KAFKA_COLUMNS, parse_frame  # noqa: E402
+from streaming.sink import document  # noqa: E402
+from tests.services import TestStack  # noqa: E402
+
+__all__ = ["main"]
+
+SERVICES = ["recommender", "search", "auth", "payment", "inventory"]
+CEILING_PREFIX = "bench_ceiling"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+
+
+class Events:
+    """Demo-service events as DESIGN.md JSON, cycled from a pool; ``probe`` ones carry an id in attributes."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self.pool = EventPool(SERVICES, size=5000, rng=random.Random(seed)).events
+
+    def line(self, i: int, probe: str | None = None) -> tuple[str, bytes]:
+        e = self.pool[i % len(self.pool)]
+        event = {
+            "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "level": normalize_level(e.level),
+            "message": e.message,
+            **e.fields,
+        }
+        if probe is not None:
+            event["attributes"] = {**event.get("attributes", {}), "probe": probe}
+        return e.fields["service"], json.dumps(event).encode()
+
+
+class Sender:
+    """Writes ``(key, value)`` events to ``logs``: through kcat's stdin when installed, else kafka-python."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.kcat = shutil.which("kcat") or shutil.which("kafkacat")
+        if self.kcat:
+            argv = [self.kcat, "-P", "-b", bootstrap, "-t", "logs", "-K", "\t", "-X", "linger.ms=5", "-z", "gzip"]
+            self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, bufsize=1 << 20)
+        else:
+            self.producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, batch_size=256 * 1024)
+
+    @property
+    def name(self) -> str:
+        return "kcat" if self.kcat else "kafka-python"
+
+    def send(self, key: str, value: bytes) -> None:
+        if self.kcat:
+            assert self.process.stdin is not None
+            self.process.stdin.write(key.encode() + b"\t" + value + b"\n")
+        else:
+            self.producer.send("logs", key=key.encode(), value=value)
+
+    def flush(self) -> None:
+        if self.kcat:
+            assert self.process.stdin is not None
+            self.process.stdin.flush()
+        else:
+            self.producer.flush()
+
+    def close(self) -> None:
+        if self.kcat:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            if self.process.wait(60) != 0:
+                raise SystemExit(f"kcat failed with exit code {self.process.returncode}")
+        else:
+            self.producer.close(10)
+
+
+def documents(events: Events, n: int) -> list[dict[str, object]]:
+    """The documents the job would write for ``n`` events, made by the job's own stages."""
+    now = pd.Timestamp(datetime.now(UTC).replace(tzinfo=None))
+    lines = [events.line(i) for i in range(n)]
+    frame = pd.DataFrame(
+        [(k.encode(), v, "logs", 0, i, now) for i, (k, v) in enumerate(lines)], columns=list(KAFKA_COLUMNS)
+    )
+    rows = parse_frame(frame)
+    label(rows)
+    processed_at = datetime.now(UTC)
+    return [document(row, processed_at) for row in rows]
+
+
+def ceiling(es: Elasticsearch, docs: list[dict[str, object]]) -> float:
+    """(a): docs/s of parallel_bulk into a fresh daily index with the pipeline's template."""
+    ensure_template(es, CEILING_PREFIX)
+    index = f"{CEILING_PREFIX}-{datetime.now(UTC):%Y.%m.%d}"
+    actions = ({"_index": index, "_id": d["event_id"], "_source": d} for d in docs)
+    started = time.perf_counter()
+    indexed = sum(ok for ok, _ in helpers.parallel_bulk(es, actions, thread_count=2, chunk_size=2000))
+    elapsed = time.perf_counter() - started
+    if indexed != len(docs):
+        raise SystemExit(f"ceiling: only {indexed} of {len(docs)} documents indexed")
+    es.indices.delete(index=index)
+    return len(docs) / elapsed
+
+
+def searchable(es: Elasticsearch) -> int:
+    es.indices.refresh(index=ALIAS)  # the count reflects all that was indexed, not the last periodic refresh
+    return int(es.count(index=ALIAS)["count"])
+
+
+def wait_until(check: Callable[[], bool], timeout_s: float, poll_s: float = 0.2) -> float | None:
+    """When ``check()`` first held (monotonic seconds), or None after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(poll_s)
+    return time.monotonic()
+
+
+def throughput(es: Elasticsearch, bootstrap: str, events: Events, n: int) -> tuple[float, float, str]:
+    """(b): events/s from the first send of a burst of ``n`` until all are searchable; and the send rate."""
+    before = int(es.count(index=ALIAS)["count"])
+    sender = Sender(bootstrap)
+    lines = [events.line(i) for i in range(n)]
+    started = time.monotonic()
+    for key, value in lines:
+        sender.send(key, value)
+    sender.close()
+    sent_s = time.monotonic() - started
+    # The forced refresh in searchable() would hide the refresh interval; poll the plain count instead.
+    done = wait_until(lambda: es.count(index=ALIAS)["count"] >= before + n, 600)
+    if done is None:
+        raise SystemExit(f"(b): {n} events not all searchable after 600 s")
+    return n / (done - started), n / sent_s, sender.name
+
+
+def paced(rate: float, seconds: float) -> Iterator[tuple[int, float]]:
+    """``(i, due)`` for each event of a steady ``rate``, sleeping in 5 ms ticks."""
+    started = time.monotonic()
+    total = int(rate * seconds)
+    i = 0
+    while i < total:
+        due_count = min(total, int((time.monotonic() - started) * rate) + 1)
+        while i < due_count:
+            yield i, time.monotonic()
+            i += 1
+        time.sleep(0.005)
+
+
+def latency(es: Elasticsearch, bootstrap: str, events: Events, rate: float, seconds: float) -> tuple[list[float], int]:
+    """(c): seconds from writing each probe event to a search finding it; and how many probes never showed."""
+    sent: dict[str, float] = {}
+    seen: dict[str, float] = {}
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            outstanding = [p for p in list(sent) if p not in seen]
+            if outstanding:
+                reply = es.search(
+                    index=ALIAS,
+                    query={"terms": {"attributes.probe": outstanding[:5000]}},
+                    source_includes=["attributes.probe"],
+                    size=len(outstanding[:5000]),
+                )
+                now = time.monotonic()
+                for hit in reply["hits"]["hits"]:
+                    seen.setdefault(hit["_source"]["attributes"]["probe"], now)
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    sender = Sender(bootstrap)
+    for i, _ in paced(rate, seconds):
+        if i % 100 == 0:
+            probe = uuid.uuid4().hex
+            key, value = events.line(i, probe)
+            sender.send(key, value)
+            sender.flush()  # the probe leaves now, not with the next pipe buffer
+            sent[probe] = time.monotonic()
+        else:
+            sender.send(*events.line(i))
+    sender.close()
+    wait_until(lambda: len(seen) == len(sent), 120, poll_s=0.1)  # probes never seen are reported as missing
+    stop.set()
+    watcher.join(10)
+    return [seen[p] - sent[p] for p in seen], len(sent) - len(seen)
+
+
+def report_latency(rate: float, values: list[float], missing: int) -> dict[str, float]:
+    figures = {q: percentile(values, q) for q in (50, 95, 99, 100)} if values else {}
+    print(
+        f"(c) latency at {rate:,.0f} ev/s, {len(values)} probes: "
+        + "  ".join(f"{'max' if q == 100 else f'p{q}'} {v:.2f} s" for q, v in figures.items())
+        + (f"  ({missing} probes not searchable after 120 s)" if missing else "")
+    )
+    return {f"p{q}": round(v, 3) for q, v in figures.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=60000, help="documents for (a) and events for (b)")
+    parser.add_argument("--rate", type=float, default=5000, help="events/s for (c)")
+    parser.add_argument("--seconds", type=float, default=30, help="duration of (c)")
+    parser.add_argument(
+        "--env", action="append", default=[], help="KEY=VALUE for the streaming job, e.g. SPARK_TRIGGER_INTERVAL_MS=250"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    stack = TestStack(Path(tempfile.mkdtemp(prefix="bench-pipeline-")))
+    try:
+        bootstrap, es_url = stack.start_kafka(), stack.start_elasticsearch()
+        es = Elasticsearch(es_url, request_timeout=120)
+        events = Events()
+        rate_a = ceiling(es, documents(events, args.events))
+        print(f"(a) ceiling: parallel_bulk of {args.events:,} pipeline documents: {rate_a:,.0f} docs/s")
+
+        env = dict(item.split("=", 1) for item in args.env)
+        stack.supervisor.start(stack.streaming_service(bootstrap, es_url, **env))
+        warm = 2000  # Python workers started, model loaded, first index created
+        sender = Sender(bootstrap)
+        for i in range(warm):
+            sender.send(*events.line(i))
+        sender.close()
+        if wait_until(lambda: searchable(es) >= warm, 300) is None:
+            raise SystemExit("the warm-up events were not searchable after 300 s: see the streaming log")
+
+        rate_b, send_rate, via = throughput(es, bootstrap, events, args.events)
+        print(
+            f"(b) pipeline: {args.events:,} events sent by {via} at {send_rate:,.0f} ev/s, all searchable at "
+            f"{rate_b:,.0f} ev/s end to end = {rate_b / rate_a:.2f} of the ceiling (aim: 0.5)"
+        )
+        floor = report_latency(200, *latency(es, bootstrap, events, 200, 20))
+        time.sleep(5)
+        loaded = report_latency(args.rate, *latency(es, bootstrap, events, args.rate, args.seconds))
+        print(
+            json.dumps(
+                {
+                    "ceiling_docs_per_s": round(rate_a),
+                    "pipeline_events_per_s": round(rate_b),
+                    "ratio": round(rate_b / rate_a, 3),
+                    "latency_s_at_200": floor,
+                    f"latency_s_at_{args.rate:.0f}": loaded,
+                    "sender": via,
+                    "streaming_env": env,
+                }
+            )
+        )
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
