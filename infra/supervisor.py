@@ -115,6 +115,7 @@ class Supervisor:
             env=env,
             cwd=service.cwd,
             start_new_session=True,
+            preexec_fn=_kill_me_with_parent if service.die_with_parent else None,
         )
         log.close()
         (self.run_dir / f"{service.name}.pid").write_text(str(proc.pid))
