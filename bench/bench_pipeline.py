@@ -36,10 +36,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
-from elasticsearch import Elasticsearch, helpers  # noqa: E402
+from elasticsearch import Elasticsearch, NotFoundError, helpers  # noqa: E402
 from kafka import KafkaProducer  # noqa: E402
 
-from producers.event import normalize_level  # noqa: E402
+from producers.event import exception_info, normalize_level  # noqa: E402
 from producers.loadgen.generate import EventPool  # noqa: E402
 from streaming.classify import label  # noqa: E402
 from streaming.es_index import ALIAS, ensure_template  # noqa: E402
@@ -72,6 +72,8 @@ class Events:
             "message": e.message,
             **e.fields,
         }
+        if isinstance(e.fields.get("exception"), BaseException):
+            event["exception"] = exception_info(e.fields["exception"])
         if probe is not None:
             event["attributes"] = {**event.get("attributes", {}), "probe": probe}
         return e.fields["service"], json.dumps(event).encode()
@@ -143,9 +145,14 @@ def ceiling(es: Elasticsearch, docs: list[dict[str, object]]) -> float:
     return len(docs) / elapsed
 
 
-def searchable(es: Elasticsearch) -> int:
-    es.indices.refresh(index=ALIAS)  # the count reflects all that was indexed, not the last periodic refresh
-    return int(es.count(index=ALIAS)["count"])
+def searchable(es: Elasticsearch, refresh: bool = False) -> int:
+    """Documents a search finds now; ``refresh`` first makes everything indexed so far searchable."""
+    try:
+        if refresh:
+            es.indices.refresh(index=ALIAS)
+        return int(es.count(index=ALIAS)["count"])
+    except NotFoundError:  # nothing indexed yet: the alias comes with the first daily index
+        return 0
 
 
 def wait_until(check: Callable[[], bool], timeout_s: float, poll_s: float = 0.2) -> float | None:
@@ -160,7 +167,7 @@ def wait_until(check: Callable[[], bool], timeout_s: float, poll_s: float = 0.2)
 
 def throughput(es: Elasticsearch, bootstrap: str, events: Events, n: int) -> tuple[float, float, str]:
     """(b): events/s from the first send of a burst of ``n`` until all are searchable; and the send rate."""
-    before = int(es.count(index=ALIAS)["count"])
+    before = searchable(es, refresh=True)
     sender = Sender(bootstrap)
     lines = [events.line(i) for i in range(n)]
     started = time.monotonic()
@@ -168,8 +175,8 @@ def throughput(es: Elasticsearch, bootstrap: str, events: Events, n: int) -> tup
         sender.send(key, value)
     sender.close()
     sent_s = time.monotonic() - started
-    # The forced refresh in searchable() would hide the refresh interval; poll the plain count instead.
-    done = wait_until(lambda: es.count(index=ALIAS)["count"] >= before + n, 600)
+    # No forced refresh here: the index's own refresh interval is part of "searchable".
+    done = wait_until(lambda: searchable(es) >= before + n, 600)
     if done is None:
         raise SystemExit(f"(b): {n} events not all searchable after 600 s")
     return n / (done - started), n / sent_s, sender.name
@@ -263,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(warm):
             sender.send(*events.line(i))
         sender.close()
-        if wait_until(lambda: searchable(es) >= warm, 300) is None:
+        if wait_until(lambda: searchable(es, refresh=True) >= warm, 300) is None:
             raise SystemExit("the warm-up events were not searchable after 300 s: see the streaming log")
 
         rate_b, send_rate, via = throughput(es, bootstrap, events, args.events)

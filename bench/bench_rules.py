@@ -158,7 +158,7 @@ def bench_latency(spark: Any, config: Config, args: argparse.Namespace, work: Pa
         watcher.stop.set()
         query.stop()
         producer.close()
-    trigger_ms = config.spark.trigger_interval_ms
+    trigger_ms = config.streaming.rules_trigger_interval_ms
     print(
         f"alert latency at {args.rate:,}/s background, {len(rules)} rules, trigger {trigger_ms} ms: "
         f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         "SPARK_MASTER": args.master,
         "SPARK_SHUFFLE_PARTITIONS": "2",
-        "SPARK_TRIGGER_INTERVAL_MS": str(args.trigger_ms),
+        "STREAMING_RULES_TRIGGER_INTERVAL_MS": str(args.trigger_ms),
     }
     config = load_config(env=env)
     spark = spark_session(config, app_name="logwatch-bench-rules")

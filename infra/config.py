@@ -68,6 +68,7 @@ class SparkConfig:
 @dataclass(frozen=True)
 class StreamingConfig:
     rules_file: str = "streaming/rules.yaml"
+    rules_trigger_interval_ms: int = 2000
 
     @property
     def rules_path(self) -> Path:

@@ -197,7 +197,7 @@ def start_rules_query(
         records.writeStream.queryName("rules")
         .foreachBatch(process)
         .option("checkpointLocation", str(checkpoint))
-        .trigger(processingTime=f"{config.spark.trigger_interval_ms} milliseconds")
+        .trigger(processingTime=f"{config.streaming.rules_trigger_interval_ms} milliseconds")
         .start()
     )
     logger.info(

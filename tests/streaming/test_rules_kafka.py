@@ -43,7 +43,7 @@ def config(stack: TestStack, kafka_bootstrap: str) -> Config:
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "SPARK_MASTER": "local[2]",
         "SPARK_SHUFFLE_PARTITIONS": "2",
-        "SPARK_TRIGGER_INTERVAL_MS": "200",
+        "STREAMING_RULES_TRIGGER_INTERVAL_MS": "200",
         "API_PUBLIC_URL": "https://logs.example.com/",
     }
     return load_config(env=env)
