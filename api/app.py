@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.access import AccessVerifier
 from api.auth import AuthMiddleware, error_response
@@ -102,7 +103,9 @@ def create_app(
         finally:
             await state.aclose()
 
-    app = FastAPI(
+    app = FastAPIOffline(
+        redoc_url=None,
+        static_url="/docs-assets",
         title="logwatch API",
         version="1.0",
         description="Search, stats, trends, live tail and alerts over the classified logs.",

@@ -11,6 +11,9 @@ temporary folder with the tests' launcher (``tests/services.py``), and prints:
 (c) latency at a steady ``--rate`` for ``--seconds``: one event in 100 carries a probe id; the time from
     writing it to the producer until a search finds it (polled every 0.1 s, so +0-0.1 s), p50/p95/p99/max.
     The same at a light 200 events/s shows the floor (trigger interval, batch overhead, 1 s index refresh).
+(d) alerting: 25 security events at ERROR for a new service sent at once (the shipped rule
+    security-errors-burst), until the firing alert is on ``alerts``, 5 trials. bench/bench_alerting.py measures
+    the rest of the way, ``alerts`` to the chat servers.
 
 Events go out through kcat (librdkafka) when installed, so the producer is not the bottleneck; else
 kafka-python. The aim (issue 5): ratio at least 0.5 and p95 at most 2 s at 5,000 events/s.
@@ -37,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 from elasticsearch import Elasticsearch, NotFoundError, helpers  # noqa: E402
-from kafka import KafkaProducer  # noqa: E402
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
 
 from producers.event import exception_info, normalize_level  # noqa: E402
 from producers.loadgen.generate import EventPool  # noqa: E402
@@ -235,12 +238,48 @@ def latency(es: Elasticsearch, bootstrap: str, events: Events, rate: float, seco
     return [seen[p] - sent[p] for p in seen], len(sent) - len(seen)
 
 
-def report_latency(rate: float, values: list[float], missing: int) -> dict[str, float]:
+def alert_latency(bootstrap: str, trials: int) -> tuple[list[float], int]:
+    """(d): seconds from sending a brute-force burst for a new service until its firing alert is on ``alerts``."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    alerts = TopicPartition("alerts", 0)
+    consumer.assign([alerts])
+    consumer.seek_to_end(alerts)
+    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=0)
+    latencies, missing = [], 0
+    for _ in range(trials):
+        service = f"bench-auth-{uuid.uuid4().hex[:6]}"
+        started = time.monotonic()
+        for j in range(25):  # the shipped rule security-errors-burst fires at 20 in a minute
+            event = {
+                "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                "level": "ERROR",
+                "service": service,
+                "message": f"Failed password for invalid user admin from 203.0.113.{j} port 22 ssh2",
+            }
+            producer.send("logs", key=service.encode(), value=json.dumps(event).encode())
+        producer.flush()
+        fired = None
+        while fired is None and time.monotonic() < started + 60:
+            for records in consumer.poll(timeout_ms=50).values():
+                for record in records:
+                    alert = json.loads(record.value)
+                    if alert.get("service") == service and alert.get("status") == "firing":
+                        fired = time.monotonic()
+        if fired is None:
+            missing += 1
+        else:
+            latencies.append(fired - started)
+    producer.close()
+    consumer.close()
+    return latencies, missing
+
+
+def report_latency(what: str, values: list[float], missing: int) -> dict[str, float]:
     figures = {q: percentile(values, q) for q in (50, 95, 99, 100)} if values else {}
     print(
-        f"(c) latency at {rate:,.0f} ev/s, {len(values)} probes: "
+        f"{what}, {len(values)} trials: "
         + "  ".join(f"{'max' if q == 100 else f'p{q}'} {v:.2f} s" for q, v in figures.items())
-        + (f"  ({missing} probes not searchable after 120 s)" if missing else "")
+        + (f"  ({missing} never arrived)" if missing else "")
     )
     return {f"p{q}": round(v, 3) for q, v in figures.items()}
 
@@ -278,9 +317,11 @@ def main(argv: list[str] | None = None) -> int:
             f"(b) pipeline: {args.events:,} events sent by {via} at {send_rate:,.0f} ev/s, all searchable at "
             f"{rate_b:,.0f} ev/s end to end = {rate_b / rate_a:.2f} of the ceiling (aim: 0.5)"
         )
-        floor = report_latency(200, *latency(es, bootstrap, events, 200, 20))
+        floor = report_latency("(c) latency at 200 ev/s", *latency(es, bootstrap, events, 200, 20))
         time.sleep(5)
-        loaded = report_latency(args.rate, *latency(es, bootstrap, events, args.rate, args.seconds))
+        at_rate = f"(c) latency at {args.rate:,.0f} ev/s"
+        loaded = report_latency(at_rate, *latency(es, bootstrap, events, args.rate, args.seconds))
+        alerting = report_latency("(d) burst sent -> firing alert on `alerts`", *alert_latency(bootstrap, 5))
         print(
             json.dumps(
                 {
@@ -289,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
                     "ratio": round(rate_b / rate_a, 3),
                     "latency_s_at_200": floor,
                     f"latency_s_at_{args.rate:.0f}": loaded,
+                    "burst_to_alert_s": alerting,
                     "sender": via,
                     "streaming_env": env,
                 }

@@ -12,29 +12,24 @@ Layout under ``var_dir``::
     elasticsearch/data/          path.data
     elasticsearch/logs/          path.logs (logwatch.log)
 
-Check it by hand: ``python -m infra.elasticsearch_node /tmp/esvar 9250``.
+``infra.stack.es_ready`` is the health check (the supervisor waits on it).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from pathlib import Path
 
 from infra.errors import SetupError
 from infra.jars import fetch_jars
 
-__all__ = ["command", "main", "prepare", "wait_for_status"]
+__all__ = ["command", "prepare"]
 
 logger = logging.getLogger(__name__)
 
@@ -248,84 +243,3 @@ def command(var_dir: Path, port: int, heap_mb: int = 1024) -> list[str]:
         "cluster.routing.allocation.disk.threshold_enabled": "false",
     }
     return [_java_tool("java"), *jvm, *(f"{key}={value}" for key, value in settings.items())]
-
-
-def wait_for_status(
-    port: int,
-    timeout_s: float = 120.0,
-    status: str = "yellow",
-    process: subprocess.Popen[bytes] | None = None,
-) -> dict[str, object]:
-    """Poll cluster health on 127.0.0.1:port until it reaches ``status``; return the health document.
-
-    :param port: the node's HTTP port.
-    :param timeout_s: how long to wait in total.
-    :param status: ``yellow`` or ``green``.
-    :param process: the node's process, if we started it: its early exit ends the wait at once.
-    :raises TimeoutError: if the node is not up with that status in time.
-    :raises RuntimeError: if ``process`` exited while we waited.
-    """
-    url = f"http://127.0.0.1:{port}/_cluster/health?wait_for_status={status}&timeout=1s"
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                health: dict[str, object] = json.load(response)
-                return health
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass  # not listening yet, or 408 while the status is not reached
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"Elasticsearch exited with code {process.returncode} during start-up; see its log.")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"Elasticsearch on port {port} was not {status} after {timeout_s:.0f} s; see its log.")
-        time.sleep(0.25)
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Prepare, start, wait for yellow, print version/startup time/RSS, stop: ``VAR_DIR PORT [HEAP_MB]``."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) not in (2, 3):
-        print("usage: python -m infra.elasticsearch_node VAR_DIR PORT [HEAP_MB]", file=sys.stderr)
-        return 2
-    var_dir, port = Path(args[0]), int(args[1])
-    heap_mb = int(args[2]) if len(args) == 3 else 1024
-
-    started = time.monotonic()
-    prepare(var_dir)
-    print(f"prepare: {time.monotonic() - started:.1f} s")
-
-    log_path = _es_dir(var_dir) / "logs" / "stdout.log"
-    argv_java = command(var_dir, port, heap_mb)
-    with log_path.open("ab") as log:
-        started = time.monotonic()
-        process = subprocess.Popen(argv_java, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        health = wait_for_status(port, process=process)
-        ready_s = time.monotonic() - started
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-            info = json.load(response)
-            product = response.headers.get("X-Elastic-Product")
-        time.sleep(2)  # let start-up allocations settle before reading the idle RSS
-        print(f"version: {info['version']['number']} (X-Elastic-Product: {product})")
-        print(f"status: {health['status']}, startup to {health['status']}: {ready_s:.1f} s")
-        print(f"rss: {_rss_mb(process.pid):.0f} MiB (heap {heap_mb} MiB)")
-        return 0
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        print(f"stopped: exit code {process.returncode}")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -222,3 +222,13 @@ def test_access_keys_unreachable_is_503(access_client: TestClient, access_keys: 
 def test_access_and_tokens_work_side_by_side(access_client: TestClient, token_store: TokenStore) -> None:
     token = token_store.create("script")
     assert access_client.get("/auth/me", headers=bearer(token)).json()["name"] == "script"
+
+
+def test_api_reference_is_served_without_a_cdn(app_factory: AppFactory, tmp_path: Path) -> None:
+    client = app_factory(make_config(tmp_path))
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    assert "cdn" not in page.text.lower() and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
+    assert client.get("/redoc").status_code == 404
