@@ -60,7 +60,7 @@ class EsConfig:
 class SparkConfig:
     master: str = "local[*]"
     max_offsets_per_trigger: int = 20000
-    trigger_interval_ms: int = 1000
+    trigger_interval_ms: int = 500
     shuffle_partitions: int = 4
     driver_memory_mb: int = 1536
 

@@ -83,7 +83,6 @@ class TestStack:
             "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
             "ES_URL": es_url,
             "SPARK_MASTER": "local[2]",
-            "SPARK_TRIGGER_INTERVAL_MS": "500",
             # The model `make test` trained, not one under this session's empty var folder.
             "NLP_MODEL_PATH": str(REPO_ROOT / "var" / "models" / "classifier.joblib"),
             **env,
