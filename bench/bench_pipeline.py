@@ -185,15 +185,15 @@ def throughput(es: Elasticsearch, bootstrap: str, events: Events, n: int) -> tup
     return n / (done - started), n / sent_s, sender.name
 
 
-def paced(rate: float, seconds: float) -> Iterator[tuple[int, float]]:
-    """``(i, due)`` for each event of a steady ``rate``, sleeping in 5 ms ticks."""
+def paced(rate: float, seconds: float) -> Iterator[int]:
+    """The index of each event of a steady ``rate``, when it is due, sleeping in 5 ms ticks."""
     started = time.monotonic()
     total = int(rate * seconds)
     i = 0
     while i < total:
         due_count = min(total, int((time.monotonic() - started) * rate) + 1)
         while i < due_count:
-            yield i, time.monotonic()
+            yield i
             i += 1
         time.sleep(0.005)
 
@@ -222,7 +222,7 @@ def latency(es: Elasticsearch, bootstrap: str, events: Events, rate: float, seco
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     sender = Sender(bootstrap)
-    for i, _ in paced(rate, seconds):
+    for i in paced(rate, seconds):
         if i % 100 == 0:
             probe = uuid.uuid4().hex
             key, value = events.line(i, probe)

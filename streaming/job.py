@@ -68,12 +68,12 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
         max_retries=config.es.bulk_max_retries,
     )
     process = functools.partial(process_partition, settings=settings)
-    # Every Python task costs 0.15-0.4 s here however few rows it has, and the third of logs' three partitions
-    # ran as a second wave on two cores: one task per core (coalesce merges partitions without a shuffle).
+    # A Python task has a fixed cost whatever its rows, and the third of logs' three partitions ran as a second
+    # wave on two cores: one task per core (coalesce merges partitions without a shuffle).
     tasks = spark.sparkContext.defaultParallelism
 
     def write_batch(batch: DataFrame, batch_id: int) -> None:
-        # One Python pass per partition does every stage; the JVM then sends its records. A task fails if
+        # One Python pass per task does every stage; the JVM then sends its records. A task fails if
         # Elasticsearch or Kafka does, so the batch is re-run: ids make that harmless in Elasticsearch.
         records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
         (

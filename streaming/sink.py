@@ -138,9 +138,6 @@ def _bulk_with_retries(es: Elasticsearch, settings: SinkSettings, actions: list[
     return refused
 
 
-WRITE_RESULT_SCHEMA = "indexed long, dead_lettered long"
-
-
 def index_rows(rows: list[dict[str, Any]], settings: SinkSettings, processed_at: datetime) -> pd.DataFrame:
     """Index parsed, labelled rows into Elasticsearch; returns the Kafka records that follow from it.
 
