@@ -21,6 +21,14 @@ def main() -> None:
     config = load_config()
     spark = spark_session(config)
     spark.sparkContext.setLogLevel("WARN")
+    # A batch longer than the trigger interval logs a warning: with a 500 ms interval that is most batches, and
+    # the progress line already gives every batch's duration.
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
+        "org.apache.spark.sql.execution.streaming.runtime.ProcessingTimeExecutor",
+        jvm.org.apache.logging.log4j.Level.ERROR,
+    )
     try:
         run(spark, config)
     finally:
