@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
+from bench_alerting import percentile  # noqa: E402  (bench/ is first on a script's sys.path)
 from elasticsearch import Elasticsearch, NotFoundError, helpers  # noqa: E402
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
 
@@ -54,11 +55,6 @@ __all__ = ["main"]
 
 SERVICES = ["recommender", "search", "auth", "payment", "inventory"]
 CEILING_PREFIX = "bench_ceiling"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 class Events:

@@ -25,6 +25,7 @@ from streaming.es_index import ensure_template
 from streaming.parse import KAFKA_COLUMNS
 from streaming.progress import ProgressWriter
 from streaming.rules import load_rules, start_rules_query
+from streaming.session import read_topic
 from streaming.sink import DLQ_HEADERS, RECORD_SCHEMA, SinkSettings
 
 __all__ = ["start_index_query", "run"]
@@ -32,19 +33,6 @@ __all__ = ["start_index_query", "run"]
 logger = logging.getLogger(__name__)
 
 SOURCE_TOPIC = "logs"
-
-
-def _read_logs(spark: SparkSession, config: Config) -> DataFrame:
-    return (
-        spark.readStream.format("kafka")
-        .option("kafka.bootstrap.servers", config.kafka.bootstrap_servers)
-        .option("subscribe", SOURCE_TOPIC)
-        .option("startingOffsets", "earliest")
-        .option("maxOffsetsPerTrigger", config.spark.max_offsets_per_trigger)
-        # Retention may delete offsets we have not read during a long outage: go on, don't die.
-        .option("failOnDataLoss", "false")
-        .load()
-    )
 
 
 def _with_headers(records: DataFrame) -> DataFrame:
@@ -88,7 +76,7 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
         )
 
     return (
-        _read_logs(spark, config)
+        read_topic(spark, config, SOURCE_TOPIC)
         .writeStream.queryName("index")
         .foreachBatch(write_batch)
         .option("checkpointLocation", str(config.var_dir / "checkpoints" / "index"))

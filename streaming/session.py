@@ -1,16 +1,16 @@
-"""The SparkSession every stage and the job use: Kafka connector from var/jars, never from Ivy."""
+"""The SparkSession every stage and the job use (Kafka connector from var/jars, not Ivy), and its Kafka source."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from infra.config import Config
 from infra.errors import SetupError
 
-__all__ = ["spark_session"]
+__all__ = ["read_topic", "spark_session"]
 
 
 def spark_session(config: Config, app_name: str = "logwatch-streaming") -> SparkSession:
@@ -42,4 +42,23 @@ def spark_session(config: Config, app_name: str = "logwatch-streaming") -> Spark
         .config("spark.local.dir", str(config.var_dir / "spark" / "tmp"))
         .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
         .getOrCreate()
+    )
+
+
+def read_topic(spark: SparkSession, config: Config, topic: str) -> DataFrame:
+    """A streaming DataFrame of ``topic`` from its start, in micro-batches of at most ``max_offsets_per_trigger``.
+
+    :param spark: the session.
+    :param config: the broker address and the batch bound.
+    :param topic: the topic to read.
+    """
+    return (
+        spark.readStream.format("kafka")
+        .option("kafka.bootstrap.servers", config.kafka.bootstrap_servers)
+        .option("subscribe", topic)
+        .option("startingOffsets", "earliest")
+        .option("maxOffsetsPerTrigger", config.spark.max_offsets_per_trigger)
+        # Retention may delete offsets we have not read during a long outage: go on, don't die.
+        .option("failOnDataLoss", "false")
+        .load()
     )

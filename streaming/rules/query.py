@@ -33,6 +33,7 @@ from streaming.rules.engine import Engine
 from streaming.rules.errors import RulesError
 from streaming.rules.model import Rule
 from streaming.rules.state import State, StateStore
+from streaming.session import read_topic
 
 __all__ = ["CLASSIFIED_TOPIC", "ALERTS_TOPIC", "FUTURE_TOLERANCE_MS", "start_rules_query", "BatchProcessor"]
 
@@ -182,17 +183,7 @@ def start_rules_query(
     checkpoint = checkpoint_dir or config.var_dir / "checkpoints" / "rules"
     publisher = _Publisher(config.kafka.bootstrap_servers, alerts_topic, config.kafka.request_timeout_ms)
     process = BatchProcessor(rules, StateStore(checkpoint / "alert_state"), publisher, dashboard_base(config))
-    records = (
-        spark.readStream.format("kafka")
-        .option("kafka.bootstrap.servers", config.kafka.bootstrap_servers)
-        .option("subscribe", source_topic)
-        .option("startingOffsets", "earliest")
-        .option("maxOffsetsPerTrigger", config.spark.max_offsets_per_trigger)
-        # Retention may delete offsets we have not read during a long outage: go on, don't die.
-        .option("failOnDataLoss", "false")
-        .load()
-        .select("value")
-    )
+    records = read_topic(spark, config, source_topic).select("value")
     query = (
         records.writeStream.queryName("rules")
         .foreachBatch(process)

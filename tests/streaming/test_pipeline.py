@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from elasticsearch import ConnectionTimeout, Elasticsearch, NotFoundError
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 
 from alerting.model import Alert, parse_alert
 from infra.config import REPO_ROOT
@@ -76,14 +77,19 @@ def count_docs(es: Elasticsearch) -> int:
         return -1
 
 
-def dlq_records(bootstrap: str) -> list[tuple[bytes, dict[str, bytes]]]:
+def read_all(bootstrap: str, topic: str) -> list[ConsumerRecord]:
+    """Every record of a one-partition topic so far."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=3000)
-    tp = TopicPartition("logs.dlq", 0)
+    tp = TopicPartition(topic, 0)
     consumer.assign([tp])
     consumer.seek_to_beginning(tp)
-    records = [(r.value, dict(r.headers)) for r in consumer]
+    records = list(consumer)
     consumer.close()
     return records
+
+
+def dlq_records(bootstrap: str) -> list[tuple[bytes, dict[str, bytes]]]:
+    return [(r.value, dict(r.headers)) for r in read_all(bootstrap, "logs.dlq")]
 
 
 @pytest.fixture(scope="module")
@@ -139,12 +145,7 @@ def test_events_indexed_bad_records_dead_lettered_and_sigkill_loses_nothing(
 
 
 def alerts_for(bootstrap: str, service: str, rule: str) -> list[Alert]:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=3000)
-    tp = TopicPartition("alerts", 0)
-    consumer.assign([tp])
-    consumer.seek_to_beginning(tp)
-    alerts = [parse_alert(r.value) for r in consumer]
-    consumer.close()
+    alerts = [parse_alert(r.value) for r in read_all(bootstrap, "alerts")]
     return [a for a in alerts if a.service == service and a.rule == rule]
 
 
