@@ -72,9 +72,10 @@ def _seqs(records: list[ConsumerRecord], run: str) -> set[int]:
 def test_broker_down_at_start_then_started_delivers_or_counts_every_event(manual_broker: ManualBroker) -> None:
     assert not manual_broker.running
     run = unique("down-at-start")
-    producer = LogProducer("outage", bootstrap_servers=manual_broker.bootstrap, max_queue_events=1500, **FAST)
+    producer = LogProducer("outage", bootstrap_servers=manual_broker.bootstrap, max_queue_events=300, **FAST)
     with Emitter(producer, run) as emitter:
-        time.sleep(1.0)
+        # Reach the queue bound before starting the broker: how long a start takes varies by machine.
+        assert wait_until(lambda: len(emitter.rejected) > 0, 30)
         assert not producer.connected
         manual_broker.start()  # takes several seconds; the emitter keeps going meanwhile
         assert wait_until(lambda: producer.connected, 30)
@@ -83,7 +84,6 @@ def test_broker_down_at_start_then_started_delivers_or_counts_every_event(manual
     stats = producer.stats()
     records = consume(manual_broker.bootstrap, "logs", 0, 60, done=lambda r: _seqs(r, run) >= set(emitter.accepted))
     assert _seqs(records, run) == set(emitter.accepted)
-    assert emitter.rejected, "the queue bound should have been reached while the broker was down"
     assert stats.emitted == len(emitter.accepted) + len(emitter.rejected)
     assert stats.sent == len(emitter.accepted) and stats.dropped == {"queue_full": len(emitter.rejected)}
     assert stats.balanced
