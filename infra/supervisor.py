@@ -68,6 +68,14 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _signal(pid: int, sig: signal.Signals) -> None:
+    """``kill(pid, sig)``; a negative pid is a process group. Nothing left to signal is not an error."""
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 class Supervisor:
     """Runs services with pid files in ``var/run`` and logs in ``var/log``."""
 
@@ -144,7 +152,11 @@ class Supervisor:
         )
 
     def stop(self, name: str, timeout_s: float = 30.0) -> bool:
-        """Stop a service's whole process group: SIGTERM, then SIGKILL after ``timeout_s``.
+        """Stop a service: SIGTERM to its main process, then SIGKILL to its whole process group.
+
+        Only the main process is asked first, so that it stops its own children in order (the streaming job
+        stops its queries before its Spark JVM); the group is killed after ``timeout_s``, or at once when the
+        main process is gone, to take any child it left behind.
 
         :returns: True if something was running.
         """
@@ -152,14 +164,13 @@ class Supervisor:
         if pid is None:
             self._forget(name)
             return False
-        self.signal(name, signal.SIGTERM)
+        _signal(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout_s
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        if _alive(pid):
-            self.signal(name, signal.SIGKILL)
-            while _alive(pid):
-                time.sleep(0.1)
+        _signal(-pid, signal.SIGKILL)
+        while _alive(pid):
+            time.sleep(0.1)
         self._forget(name)
         return True
 
@@ -167,10 +178,7 @@ class Supervisor:
         """Send ``sig`` to the service's process group (the service and any children it spawned)."""
         pid = self.pid(name)
         if pid is not None:
-            try:
-                os.killpg(pid, sig)
-            except ProcessLookupError:
-                pass
+            _signal(-pid, sig)
 
     def tail(self, name: str, lines: int = 20) -> str:
         try:

@@ -148,6 +148,7 @@ def run(spark: SparkSession, config: Config) -> None:
     for supervised in queries:
         if supervised.query is not None:
             supervised.query.stop()
+    logger.info("queries stopped")
 
 
 def _model_version() -> str | None:

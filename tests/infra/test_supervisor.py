@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from infra.config import REPO_ROOT
+from infra.supervisor import Service, Supervisor
 
 STARTER = """
 import sys, time
@@ -50,3 +51,38 @@ def test_service_outlives_a_killed_starter_only_when_asked_to(tmp_path: Path, di
     finally:
         if running(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+LEADER = """
+import signal, subprocess, sys, time
+from pathlib import Path
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+Path(sys.argv[1], "child.pid").write_text(str(child.pid))
+
+def on_term(signum, frame):
+    time.sleep(0.5)  # a group-wide SIGTERM would have ended the child by now
+    Path(sys.argv[1], "child-at-term").write_text("alive" if child.poll() is None else "ended")
+    sys.exit(0)  # leaves the child behind
+
+signal.signal(signal.SIGTERM, on_term)
+time.sleep(600)
+"""
+
+
+def test_stop_asks_the_main_process_first_and_then_sweeps_its_group(tmp_path: Path) -> None:
+    supervisor = Supervisor(tmp_path)
+    leader = Service(
+        "leader",
+        [sys.executable, "-c", LEADER, str(tmp_path)],
+        lambda: (tmp_path / "child.pid").exists(),
+        die_with_parent=True,
+    )
+    supervisor.start(leader)
+    child = int((tmp_path / "child.pid").read_text())
+    assert running(child)
+    assert supervisor.stop("leader", timeout_s=10)
+    assert (tmp_path / "child-at-term").read_text() == "alive"
+    deadline = time.monotonic() + 5
+    while running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(child)
