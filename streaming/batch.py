@@ -19,11 +19,14 @@ from streaming.sink import SinkSettings, index_rows
 __all__ = ["process_partition"]
 
 
-def process_partition(frames: Iterator[pd.DataFrame], settings: SinkSettings) -> Iterator[pd.DataFrame]:
+def process_partition(
+    frames: Iterator[pd.DataFrame], settings: SinkSettings, sent: frozenset[str] = frozenset()
+) -> Iterator[pd.DataFrame]:
     """``mapInPandas`` function over the Kafka source's ``key, value, topic, partition, offset, timestamp``.
 
     :param frames: the partition's records, as Arrow batches.
     :param settings: where to index.
+    :param sent: sources whose records an earlier run of this batch already sent (streaming.rerun): left out.
     :returns: per batch, the ``logs.classified`` and ``logs.dlq`` records, once Elasticsearch has the documents.
     :raises SinkError: Elasticsearch stayed unavailable through every retry: the task fails, so the batch is
         re-run from the checkpoint.
@@ -32,4 +35,5 @@ def process_partition(frames: Iterator[pd.DataFrame], settings: SinkSettings) ->
     for frame in frames:
         rows = parse_frame(frame)
         label(rows)
-        yield index_rows(rows, settings, processed_at)
+        records = index_rows(rows, settings, processed_at)
+        yield records[~records["source"].isin(sent)] if sent else records

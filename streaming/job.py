@@ -8,9 +8,11 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
+from kafka.errors import KafkaError
 from pyspark.errors import StreamingQueryException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -24,6 +26,7 @@ from streaming.errors import StreamingError
 from streaming.es_index import ensure_template
 from streaming.parse import KAFKA_COLUMNS
 from streaming.progress import ProgressWriter
+from streaming.rerun import uncommitted_batch, written_sources
 from streaming.rules import load_rules, start_rules_query
 from streaming.session import read_topic
 from streaming.sink import DLQ_HEADERS, RECORD_SCHEMA, SinkSettings
@@ -55,7 +58,8 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
         chunk_size=config.es.bulk_chunk_size,
         max_retries=config.es.bulk_max_retries,
     )
-    process = functools.partial(process_partition, settings=settings)
+    checkpoint = config.var_dir / "checkpoints" / "index"
+    rerun = _rerun(checkpoint, config, settings)
     # A Python task has a fixed cost whatever its rows, and the third of logs' three partitions ran as a second
     # wave on two cores: one task per core (coalesce merges partitions without a shuffle).
     tasks = spark.sparkContext.defaultParallelism
@@ -63,6 +67,8 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     def write_batch(batch: DataFrame, batch_id: int) -> None:
         # One Python pass per task does every stage; the JVM then sends its records. A task fails if
         # Elasticsearch or Kafka does, so the batch is re-run: ids make that harmless in Elasticsearch.
+        sent = rerun[1] if rerun and rerun[0] == batch_id else frozenset()
+        process = functools.partial(process_partition, settings=settings, sent=sent)
         records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
         (
             _with_headers(records)
@@ -79,10 +85,32 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
         read_topic(spark, config, SOURCE_TOPIC)
         .writeStream.queryName("index")
         .foreachBatch(write_batch)
-        .option("checkpointLocation", str(config.var_dir / "checkpoints" / "index"))
+        .option("checkpointLocation", str(checkpoint))
         .trigger(processingTime=f"{config.spark.trigger_interval_ms} milliseconds")
         .start()
     )
+
+
+def _rerun(checkpoint: Path, config: Config, settings: SinkSettings) -> tuple[int, frozenset[str]] | None:
+    """The batch Spark will re-run, and the sources whose records its first run already sent to Kafka."""
+    pending = uncommitted_batch(checkpoint, SOURCE_TOPIC)
+    if pending is None:
+        return None
+    batch_id, ranges = pending
+    try:
+        sent = written_sources(
+            config.kafka.bootstrap_servers, SOURCE_TOPIC, ranges, (settings.classified_topic, settings.dlq_topic)
+        )
+    except KafkaError as exc:
+        logger.warning(
+            'could not read what the interrupted batch already sent; its records may be sent twice batch=%d error="%s"',
+            batch_id,
+            exc,
+        )
+        return None
+    records = sum(end - start for start, end in ranges.values())
+    logger.info("re-running an interrupted batch batch=%d records=%d already_sent=%d", batch_id, records, len(sent))
+    return batch_id, sent
 
 
 @dataclass

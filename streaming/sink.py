@@ -22,7 +22,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from streaming.errors import SinkError
 from streaming.es_index import index_name
 
-__all__ = ["DLQ_HEADERS", "RECORD_COLUMNS", "RECORD_SCHEMA", "SinkSettings", "document", "index_rows"]
+__all__ = ["DLQ_HEADERS", "RECORD_COLUMNS", "RECORD_SCHEMA", "SinkSettings", "document", "index_rows", "source_id"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,17 @@ class SinkSettings:
 
 
 # The Kafka records the sink hands back to Spark, whose own (JVM) Kafka writer sends them: kafka-python's
-# per-record cost was most of the sink's time. ``reason, stage, source, event_id`` become logs.dlq headers.
+# per-record cost was most of the sink's time. ``reason, stage, source, event_id`` become logs.dlq headers;
+# ``source`` also lets a re-run batch leave out what its first run sent (streaming.rerun).
 RECORD_COLUMNS = ("topic", "key", "value", "reason", "stage", "source", "event_id")
 RECORD_SCHEMA = "topic string, key binary, value binary, reason string, stage string, source string, event_id string"
 DLQ_HEADERS = ("reason", "stage", "source", "event_id")
+
+
+def source_id(topic: str, partition: int, offset: int) -> str:
+    """How a Kafka record's origin is named in the ``source`` of the sink's records."""
+    return f"{topic}/{partition}/{offset}"
+
 
 # Python workers are reused across tasks: one client per worker.
 _clients: dict[str, Elasticsearch] = {}
@@ -82,7 +89,7 @@ def document(row: dict[str, Any], processed_at: datetime) -> dict[str, Any]:
 
 def _dead_letter(settings: SinkSettings, row: dict[str, Any], stage: str, reason: str) -> tuple[Any, ...]:
     # The original bytes go through untouched; the why travels in headers.
-    source = f"{row['topic']}/{row['partition']}/{row['offset']}"
+    source = source_id(row["topic"], row["partition"], row["offset"])
     return (settings.dlq_topic, None, row.get("value") or b"", reason[:2000], stage, source, row.get("event_id") or "")
 
 
@@ -166,6 +173,7 @@ def index_rows(rows: list[dict[str, Any]], settings: SinkSettings, processed_at:
             if position in refused:
                 records.append(_dead_letter(settings, item.row, "index", refused[position]))
             else:
-                key = item.row["service"].encode()
-                records.append((settings.classified_topic, key, item.source.encode(), None, None, None, None))
+                row = item.row
+                key, source = row["service"].encode(), source_id(row["topic"], row["partition"], row["offset"])
+                records.append((settings.classified_topic, key, item.source.encode(), None, None, source, None))
     return pd.DataFrame(records, columns=list(RECORD_COLUMNS))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from elasticsearch import ConnectionTimeout, Elasticsearch, NotFoundError
@@ -78,14 +81,25 @@ def count_docs(es: Elasticsearch) -> int:
 
 
 def read_all(bootstrap: str, topic: str) -> list[ConsumerRecord]:
-    """Every record of a one-partition topic so far."""
+    """Every record of a topic so far, partition by partition."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=3000)
-    tp = TopicPartition(topic, 0)
-    consumer.assign([tp])
-    consumer.seek_to_beginning(tp)
+    parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+    consumer.assign(parts)
+    consumer.seek_to_beginning(*parts)
     records = list(consumer)
     consumer.close()
     return records
+
+
+def sent_twice(bootstrap: str) -> list[str]:
+    """Sources with more than one record on logs.classified and logs.dlq together."""
+    sources = [f"{d['kafka']['partition']}/{d['kafka']['offset']}" for d in map(json.loads, classified(bootstrap))]
+    sources += [dict(r.headers)["source"].decode().split("/", 1)[1] for r in read_all(bootstrap, "logs.dlq")]
+    return [source for source, n in Counter(sources).items() if n > 1]
+
+
+def classified(bootstrap: str) -> list[bytes]:
+    return [r.value for r in read_all(bootstrap, "logs.classified")]
 
 
 def dlq_records(bootstrap: str) -> list[tuple[bytes, dict[str, bytes]]]:
@@ -142,6 +156,44 @@ def test_events_indexed_bad_records_dead_lettered_and_sigkill_loses_nothing(
     time.sleep(3)
     assert count_docs(es) == 20_000, f"killed at {killed_at}"
     assert len(dlq_records(kafka_bootstrap)) == 200
+    assert len(classified(kafka_bootstrap)) == 20_000 and sent_twice(kafka_bootstrap) == []
+
+
+def latest(folder: Path) -> int:
+    return max((int(p.name) for p in folder.glob("[0-9]*")), default=-1)
+
+
+def test_a_batch_re_run_after_its_records_were_sent_sends_none_twice(
+    streaming: TestStack, kafka_bootstrap: str, es_url: str
+) -> None:
+    """At-least-once sinks' crash window: the batch's records are on Kafka, its commit is not in the checkpoint."""
+    es = Elasticsearch(es_url, request_timeout=30)
+    docs, dead = count_docs(es), len(dlq_records(kafka_bootstrap))
+    produce(kafka_bootstrap, [valid_event(i, "rerun") for i in range(3_000)] + bad_records()[:10])
+    checkpoint = streaming.var_dir / "checkpoints" / "index"
+    wait_for(
+        lambda: (
+            count_docs(es) == docs + 3_000
+            and len(dlq_records(kafka_bootstrap)) == dead + 10
+            and latest(checkpoint / "commits") == latest(checkpoint / "offsets")
+        ),
+        300,
+        "the records indexed, dead-lettered and committed",
+    )
+    streaming.supervisor.stop("streaming")
+    batch = latest(checkpoint / "commits")
+    (checkpoint / "commits" / str(batch)).unlink()  # as if the job had died just before committing
+    (checkpoint / "commits" / f".{batch}.crc").unlink(missing_ok=True)
+    streaming.supervisor.start(
+        streaming.streaming_service(kafka_bootstrap, es_url, SPARK_MAX_OFFSETS_PER_TRIGGER="1500")
+    )
+    wait_for(lambda: latest(checkpoint / "commits") == batch, 120, "the re-run batch to commit")
+    log = streaming.supervisor.log_path("streaming").read_text()
+    rerun = re.findall(rf"re-running an interrupted batch batch={batch} records=(\d+) already_sent=(\d+)", log)
+    assert rerun and int(rerun[-1][0]) == int(rerun[-1][1]) > 0, rerun
+    time.sleep(3)  # a record sent twice would show up by now
+    assert sent_twice(kafka_bootstrap) == []
+    assert count_docs(es) == docs + 3_000 and len(dlq_records(kafka_bootstrap)) == dead + 10
 
 
 def alerts_for(bootstrap: str, service: str, rule: str) -> list[Alert]:
