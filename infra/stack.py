@@ -9,6 +9,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
@@ -16,7 +17,7 @@ from infra import elasticsearch_node, kafka_broker
 from infra.config import REPO_ROOT, Config
 from infra.errors import ServiceError
 from infra.jars import fetch_jars
-from infra.supervisor import Service, Supervisor
+from infra.supervisor import Service, Supervisor, port_in_use
 
 __all__ = ["SERVICES", "setup", "start", "stop", "status", "is_local", "streaming_ready", "es_ready"]
 
@@ -34,8 +35,13 @@ def is_local(address: str) -> bool:
 
 def es_ready(url: str) -> bool:
     """True when Elasticsearch at ``url`` answers (product check included) with cluster health yellow or green."""
+    address = urlsplit(url)
+    # Until its port is open, each probe would log the client's connection warnings and retries.
+    if not port_in_use(address.port or 9200, address.hostname or "127.0.0.1"):
+        return False
     try:
-        health = Elasticsearch(url, request_timeout=3).cluster.health(wait_for_status="yellow", timeout="1s")
+        es = Elasticsearch(url, request_timeout=3, max_retries=0)
+        health = es.cluster.health(wait_for_status="yellow", timeout="1s")
     except (TransportError, ApiError):
         return False
     return health["status"] in ("yellow", "green")
