@@ -51,13 +51,17 @@ def uncommitted_batch(checkpoint: Path, topic: str) -> tuple[int, Ranges] | None
     return batch, {p: (starts.get(p, 0), end) for p, end in ends.items() if end > starts.get(p, 0)}
 
 
-def _source_of(headers: list[tuple[str, bytes]], value: bytes) -> str:
+def _source_of(headers: list[tuple[str, bytes]], value: bytes | None) -> str | None:
     # A DLQ record names its source in a header; a classified record is the document, which has its position.
+    # A record the job did not write (a foreign producer) names none.
     for key, header in headers:
         if key == "source":
-            return header.decode()
-    kafka = json.loads(value)["kafka"]
-    return source_id(kafka["topic"], kafka["partition"], kafka["offset"])
+            return header.decode(errors="replace")
+    try:
+        kafka = json.loads(value or b"")["kafka"]
+        return source_id(kafka["topic"], kafka["partition"], kafka["offset"])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def written_sources(
@@ -87,7 +91,7 @@ def written_sources(
             for tp, records in consumer.poll(timeout_ms=500).items():
                 for record in records:
                     if record.offset < ends[tp]:
-                        found.add(_source_of(record.headers, record.value))
+                        found.add(_source_of(record.headers, record.value) or "")
         return frozenset(found & wanted)
     finally:
         consumer.close()

@@ -58,6 +58,10 @@ def test_written_sources_finds_the_batch_records_already_on_both_topics(
         producer.send(
             dlq, value=b"{not json", headers=[("reason", b"invalid JSON"), ("source", f"logs/0/{offset}".encode())]
         )
+    # Records the job did not write are passed over.
+    producer.send(classified, key=b"svc0", value=b"not json")
+    producer.send(classified, key=b"svc1", value=b'{"message": "no kafka position"}')
+    producer.send(classified, key=b"svc2", value=None)
     # Another partition's record at an offset inside the range is a different source.
     other = {"event_id": "x", "kafka": {"topic": "logs", "partition": 1, "offset": 101}}
     producer.send(classified, value=json.dumps(other).encode())
