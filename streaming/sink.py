@@ -87,10 +87,14 @@ def document(row: dict[str, Any], processed_at: datetime) -> dict[str, Any]:
     return doc
 
 
+def _source(row: dict[str, Any]) -> str:
+    return source_id(row["topic"], row["partition"], row["offset"])
+
+
 def _dead_letter(settings: SinkSettings, row: dict[str, Any], stage: str, reason: str) -> tuple[Any, ...]:
     # The original bytes go through untouched; the why travels in headers.
-    source = source_id(row["topic"], row["partition"], row["offset"])
-    return (settings.dlq_topic, None, row.get("value") or b"", reason[:2000], stage, source, row.get("event_id") or "")
+    value = row.get("value") or b""
+    return (settings.dlq_topic, None, value, reason[:2000], stage, _source(row), row.get("event_id") or "")
 
 
 @dataclass(frozen=True)
@@ -173,7 +177,6 @@ def index_rows(rows: list[dict[str, Any]], settings: SinkSettings, processed_at:
             if position in refused:
                 records.append(_dead_letter(settings, item.row, "index", refused[position]))
             else:
-                row = item.row
-                key, source = row["service"].encode(), source_id(row["topic"], row["partition"], row["offset"])
-                records.append((settings.classified_topic, key, item.source.encode(), None, None, source, None))
+                key, value = item.row["service"].encode(), item.source.encode()
+                records.append((settings.classified_topic, key, value, None, None, _source(item.row), None))
     return pd.DataFrame(records, columns=list(RECORD_COLUMNS))
