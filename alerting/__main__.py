@@ -27,8 +27,8 @@ from alerting.model import SEVERITIES, Alert
 from alerting.retry import deliver
 from alerting.routing import load_routes
 from alerting.senders.base import AlertGroup
-from infra.config import load_config
-from infra.errors import LogwatchError
+from core.config import load_config
+from core.errors import LogwatchError
 
 __all__ = ["main", "sample_alert"]
 

@@ -34,7 +34,7 @@ from alerting.routing import Routing, load_routes
 from alerting.silences import SilenceCache
 from alerting.status import Counters, status_path, write_status
 from alerting.store import DeliveryStore
-from infra.config import REPO_ROOT, Config
+from core.config import REPO_ROOT, Config
 
 __all__ = ["AlertConsumer", "routes_path", "retry_policy", "state_path"]
 
@@ -195,7 +195,7 @@ class AlertConsumer:
             request_timeout_ms=timeout_ms,
             client_id="logwatch-alerting-dlq",
         )
-        dead_letter = DeadLetter(self._producer, a.dlq_topic, timeout_ms / 1000 + 1, stop)
+        dead_letter = DeadLetter(self._producer, self.config.topics.alerts_dlq, timeout_ms / 1000 + 1, stop)
         self._dispatcher = Dispatcher(
             self.routing,
             self.store,
@@ -215,7 +215,7 @@ class AlertConsumer:
             max_poll_interval_ms=60000,
             request_timeout_ms=max(timeout_ms, 61000),
         )
-        self._consumer.subscribe([a.topic], listener=_Rebalance(self))
+        self._consumer.subscribe([self.config.topics.alerts], listener=_Rebalance(self))
         return dead_letter, self._dispatcher
 
     def run(self, stop: threading.Event | None = None) -> None:

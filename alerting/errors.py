@@ -1,6 +1,6 @@
 """Errors raised by alert delivery.
 
-    LogwatchError                      (infra.errors: root of every error the project raises)
+    LogwatchError                      (core.errors: root of every error the project raises)
     └── AlertingError
         ├── InvalidAlert               a message on ``alerts`` breaks DESIGN.md (goes to ``alerts.dlq``)
         ├── RoutesError                the routes file is missing, malformed, or names an unknown sender
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 __all__ = ["AlertingError", "InvalidAlert", "RoutesError", "InvalidSilence", "DeliveryError"]
 
-from infra.errors import LogwatchError
+from core.errors import LogwatchError
 
 
 class AlertingError(LogwatchError):

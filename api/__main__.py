@@ -6,8 +6,8 @@ import argparse
 import logging
 import sys
 
-from infra.config import load_config
-from infra.errors import LogwatchError
+from core.config import load_config
+from core.errors import LogwatchError
 
 __all__ = ["main"]
 

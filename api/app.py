@@ -23,7 +23,7 @@ from api.routers import alerts, health, logs, search, session, silences, stats, 
 from api.state import AppState, auth_required
 from api.tail import TailHub
 from api.tokens import TokenStore
-from infra.config import REPO_ROOT, Config, load_config
+from core.config import REPO_ROOT, Config, load_config
 
 __all__ = ["create_app", "DASHBOARD_DIR"]
 
@@ -84,7 +84,7 @@ def create_app(
         tokens=TokenStore.for_var_dir(config.var_dir),
         limiter=RateLimiter(api.rate_limit_per_s, api.rate_limit_burst),
         metrics=metrics,
-        hub=TailHub(config.kafka.bootstrap_servers, api.tail_topic, metrics, config.kafka.request_timeout_ms),
+        hub=TailHub(config.kafka.bootstrap_servers, config.topics.classified, metrics, config.kafka.request_timeout_ms),
         auth_required=auth_required(config),
         access=access,
     )

@@ -1,6 +1,6 @@
 """Errors the API turns into HTTP answers: each carries its status code and one sentence for a person.
 
-LogwatchError                 (infra.errors: root of every error the project raises)
+LogwatchError                 (core.errors: root of every error the project raises)
 └── ApiError                  status_code + one-sentence detail
     ├── BadRequestError       400: a parameter is invalid
     │   └── QuerySyntaxError  400: the search query cannot be parsed (says where and how to fix it)
@@ -13,7 +13,7 @@ LogwatchError                 (infra.errors: root of every error the project rai
 
 from __future__ import annotations
 
-from infra.errors import LogwatchError
+from core.errors import LogwatchError
 
 __all__ = [
     "ApiError",

@@ -17,8 +17,8 @@ from api.metrics import ApiMetrics
 from api.ratelimit import RateLimiter
 from api.tail import TailHub
 from api.tokens import TokenStore
-from infra.config import Config
-from infra.errors import ConfigError
+from core.config import Config
+from core.errors import ConfigError
 
 __all__ = ["AppState", "auth_required", "get_state", "is_loopback"]
 
@@ -75,7 +75,7 @@ class AppState:
 
     @property
     def index(self) -> str:
-        return self.config.es.index_prefix
+        return self.config.indices.logs
 
     @property
     def es_timeout_s(self) -> float:

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
 from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
 
-from infra.config import REPO_ROOT, Config, load_config  # noqa: E402
+from core.config import REPO_ROOT, Config, load_config  # noqa: E402
 from streaming.rules import DEFAULT_RULES_FILE, Match, ThresholdRule, load_rules, start_rules_query  # noqa: E402
 from streaming.rules.alerts import rfc3339_ms  # noqa: E402
 

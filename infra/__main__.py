@@ -8,8 +8,8 @@ import sys
 import time
 
 from infra import stack
-from infra.config import load_config
-from infra.errors import LogwatchError
+from core.config import load_config
+from core.errors import LogwatchError
 from infra.supervisor import Supervisor
 
 

@@ -1,27 +1,20 @@
-"""Errors raised while configuring and running the services.
+"""Errors raised while preparing and starting the JVM services.
 
-LogwatchError            (root of every error the project raises)
+LogwatchError            (core.errors)
 └── InfraError
-    ├── ConfigError       a config file or environment override is invalid
     ├── SetupError        fetching jars or preparing a service's files failed
     └── ServiceError      a service would not start, or its port is taken
 """
 
 from __future__ import annotations
 
-__all__ = ["LogwatchError", "InfraError", "ConfigError", "SetupError", "ServiceError"]
+from core.errors import LogwatchError
 
-
-class LogwatchError(Exception):
-    """Root of every error the project raises."""
+__all__ = ["InfraError", "SetupError", "ServiceError"]
 
 
 class InfraError(LogwatchError):
     """Base of infra errors."""
-
-
-class ConfigError(InfraError):
-    """A config file or environment override is invalid."""
 
 
 class SetupError(InfraError):

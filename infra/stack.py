@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from infra import elasticsearch_node, kafka_broker
-from infra.config import REPO_ROOT, Config
+from core.config import REPO_ROOT, Config
 from infra.errors import ServiceError
 from infra.jars import fetch_jars
 from infra.supervisor import Service, Supervisor, port_in_use

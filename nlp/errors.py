@@ -2,7 +2,7 @@
 
 Every error a user can see is one sentence: what was wrong and what to do.
 
-LogwatchError                     (infra.errors: root of every error the project raises)
+LogwatchError                     (core.errors: root of every error the project raises)
 └── NlpError                      base of everything nlp/ raises on purpose
     ├── IncompatibleModelError    the model artifact is corrupt, or was written by an incompatible
     │   │                         scikit-learn / code version: retrain with `make train`
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from infra.errors import LogwatchError
+from core.errors import LogwatchError
 
 __all__ = ["IncompatibleModelError", "ModelNotTrainedError", "NlpError", "TrainingDataError"]
 

@@ -1,7 +1,7 @@
 """Errors raised by the producer library.
 
 The library is installed on its own inside other people's services (kafka-python is its only dependency),
-so it cannot import the project root error from ``infra.errors``; ``ProducerError`` is its own root.
+so it cannot import the project root error from ``core.errors``; ``ProducerError`` is its own root.
 Only constructors and CLIs raise: ``emit()`` never does.
 
     ProducerError                 base of everything producers/ raises on purpose

@@ -6,7 +6,7 @@ import logging
 import os
 import time
 
-from infra.config import load_config
+from core.config import load_config
 from streaming.job import run
 from streaming.session import spark_session
 

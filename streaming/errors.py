@@ -1,19 +1,24 @@
 """Errors raised by the streaming job.
 
-LogwatchError                 (infra.errors)
+LogwatchError                 (core.errors)
 └── StreamingError
+    ├── SetupError            the Spark Kafka connector jars are missing
     └── SinkError             a sink gave up after its retries; Spark re-runs the batch
 """
 
 from __future__ import annotations
 
-from infra.errors import LogwatchError
+from core.errors import LogwatchError
 
-__all__ = ["StreamingError", "SinkError"]
+__all__ = ["StreamingError", "SetupError", "SinkError"]
 
 
 class StreamingError(LogwatchError):
     """Base of streaming errors."""
+
+
+class SetupError(StreamingError):
+    """The Spark Kafka connector jars are missing (``make setup`` fetches them)."""
 
 
 class SinkError(StreamingError):

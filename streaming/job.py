@@ -18,7 +18,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.streaming.query import StreamingQuery
 
-from infra.config import Config
+from core.config import Config
 from nlp import NlpError, default_model_path
 from nlp.artifact import read_metadata
 from streaming.batch import process_partition
@@ -54,7 +54,7 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
         es_url=config.es.url,
         es_timeout_s=config.es.request_timeout_s,
         bulk_timeout_s=config.es.bulk_timeout_s,
-        index_prefix=config.es.index_prefix,
+        index_prefix=config.indices.logs,
         chunk_size=config.es.bulk_chunk_size,
         max_retries=config.es.bulk_max_retries,
     )
@@ -192,7 +192,7 @@ def _install_template(config: Config) -> None:
     es = Elasticsearch(config.es.url, request_timeout=config.es.request_timeout_s)
     for attempt in range(60):
         try:
-            ensure_template(es, config.es.index_prefix)
+            ensure_template(es, config.indices.logs)
             return
         except (TransportError, ApiError) as exc:
             if attempt == 0:

@@ -7,8 +7,8 @@ import sys
 
 from pyspark.sql import DataFrame, SparkSession
 
-from infra.config import Config
-from infra.errors import SetupError
+from core.config import Config
+from streaming.errors import SetupError
 
 __all__ = ["read_topic", "spark_session"]
 

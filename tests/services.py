@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infra import kafka_broker
-from infra.config import REPO_ROOT
+from core.config import REPO_ROOT
 from infra.jars import fetch_jars
 from infra.supervisor import Service, Supervisor
 

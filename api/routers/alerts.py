@@ -58,7 +58,7 @@ async def list_alerts(
     es = state.async_es()
     result = await es_call(
         es.options(request_timeout=state.es_timeout_s).search(
-            index=state.config.api.alerts_index,
+            index=state.config.indices.alerts,
             ignore_unavailable=True,
             allow_no_indices=True,
             size=size,

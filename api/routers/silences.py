@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import identity_of
 from api.errors import BadRequestError, NotFoundError, UpstreamError
 from api.state import AppState, get_state
-from infra.errors import LogwatchError
+from core.errors import LogwatchError
 
 __all__ = ["router", "SilenceIn", "MAX_SILENCE_S"]
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from infra.config import Config
+from core.config import Config
 from streaming.rules.model import Rule
 
 __all__ = ["alert_id", "rfc3339_ms", "dashboard_base", "dashboard_url", "make_alert"]

@@ -1,6 +1,6 @@
 """Errors raised by the alert rules.
 
-LogwatchError                 (infra.errors)
+LogwatchError                 (core.errors)
 └── StreamingError            (streaming.errors)
     └── RulesError            the rules file is invalid, or alerts could not be published
 """

@@ -26,7 +26,7 @@ from kafka.errors import KafkaError
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.streaming.query import StreamingQuery
 
-from infra.config import Config
+from core.config import Config
 from streaming.rules.aggregate import bucket, collect_buckets, parse_classified, rule_rows
 from streaming.rules.alerts import dashboard_base
 from streaming.rules.engine import Engine

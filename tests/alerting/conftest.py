@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from alerting.consumer import AlertConsumer
-from infra.config import Config
+from core.config import Config
 from tests.alerting.chat_servers import SlackServer, TelegramServer
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from alerting.status import read_status, status_path
-from infra.config import REPO_ROOT, Config, load_config
+from core.config import REPO_ROOT, Config, load_config
 from tests.alerting.chat_servers import SlackServer, TelegramServer
 
 __all__ = [

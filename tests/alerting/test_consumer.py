@@ -15,7 +15,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
 from alerting.consumer import AlertConsumer
 from alerting.status import read_status, status_path
-from infra.config import REPO_ROOT, Config
+from core.config import REPO_ROOT, Config
 from tests.alerting.chat_servers import Reply, SlackServer, TelegramServer, slack_visible
 from tests.alerting.helpers import (
     TRICKY,
@@ -105,7 +105,7 @@ def test_an_alert_is_delivered_then_its_offset_committed_and_the_status_file_wri
 ) -> None:
     config, env = setup()
     run_consumer(config, env)
-    produce(kafka_bootstrap, config.alerting.topic, alert_bytes(alert_id="e2e-1", severity="CRITICAL"))
+    produce(kafka_bootstrap, config.topics.alerts, alert_bytes(alert_id="e2e-1", severity="CRITICAL"))
     (tg,) = telegram_server.wait_accepted(1, 30, "sendMessage")
     (sl,) = slack_server.wait_accepted(1, 30, "chat.postMessage")
     assert TRICKY in tg.visible and TRICKY in slack_visible(sl.body)
@@ -128,13 +128,13 @@ def test_invalid_input_goes_to_the_dlq_with_its_reason_and_the_consumer_goes_on(
     config, env = setup()
     run_consumer(config, env)
     bad = b'{"alert_id": "x", "status": "firing"'
-    produce(kafka_bootstrap, config.alerting.topic, bad, b"\xff\xfe", alert_bytes(alert_id="after", severity="LOW"))
+    produce(kafka_bootstrap, config.topics.alerts, bad, b"\xff\xfe", alert_bytes(alert_id="after", severity="LOW"))
     slack_server.wait_accepted(1, 30, "chat.postMessage")
-    first, second = read_topic(kafka_bootstrap, config.alerting.dlq_topic, 2)
+    first, second = read_topic(kafka_bootstrap, config.topics.alerts_dlq, 2)
     assert first.value == bad and first.key == b"payments"
     headers = {k: v.decode() for k, v in first.headers}
     assert headers["stage"] == "validate"
-    assert headers["source"] == f"{config.alerting.topic}/0/0"
+    assert headers["source"] == f"{config.topics.alerts}/0/0"
     assert "not valid JSON" in headers["reason"]
     assert second.value == b"\xff\xfe" and "not UTF-8" in dict(second.headers)["reason"].decode()
     wait_until(lambda: committed(kafka_bootstrap, config.alerting.consumer_group) == {0: 3}, 15, "the commit")
@@ -152,9 +152,9 @@ def test_after_the_last_retry_the_alert_goes_to_the_dlq_and_other_channels_still
     config, env = setup()
     consumer = run_consumer(config, env)
     value = alert_bytes(alert_id="doomed", severity="HIGH")
-    produce(kafka_bootstrap, config.alerting.topic, value)
+    produce(kafka_bootstrap, config.topics.alerts, value)
     telegram_server.wait_accepted(1, 30, "sendMessage")
-    (record,) = read_topic(kafka_bootstrap, config.alerting.dlq_topic, 1, timeout_s=30)
+    (record,) = read_topic(kafka_bootstrap, config.topics.alerts_dlq, 1, timeout_s=30)
     assert record.value == value
     headers = {k: v.decode() for k, v in record.headers}
     assert headers["stage"] == "delivery" and headers["route"] == "team" and headers["alert_id"] == "doomed"
@@ -177,7 +177,7 @@ def test_sigkill_between_send_and_commit_gives_no_second_message(
     first = ConsumerProcess(config, env, tmp_path / "first.log")
     try:
         first.wait_status(lambda s: True, 30, "the first consumer's status")
-        produce(kafka_bootstrap, config.alerting.topic, alert_bytes(alert_id="once", severity="HIGH"))
+        produce(kafka_bootstrap, config.topics.alerts, alert_bytes(alert_id="once", severity="HIGH"))
         slack_server.wait_accepted(1, 30, "chat.postMessage")
         telegram_server.wait_accepted(1, 30, "sendMessage")
         first.wait_status(lambda s: s["sent"] == 2, 10, "both deliveries recorded")

@@ -80,7 +80,7 @@ def test_every_module_declares_all_and_its_names_exist(name: str) -> None:
 
 
 def test_errors_derive_from_the_project_root_and_invalid_silence_is_a_value_error() -> None:
-    from infra.errors import LogwatchError
+    from core.errors import LogwatchError
 
     assert issubclass(alerting.AlertingError, LogwatchError)
     assert issubclass(alerting.InvalidSilence, ValueError)

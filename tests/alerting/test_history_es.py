@@ -14,7 +14,7 @@ from alerting.consumer import AlertConsumer
 from alerting.errors import InvalidSilence
 from alerting.history import ALERTS_INDEX
 from alerting.silences import SILENCES_INDEX, Silence, create_silence, delete_silence, list_silences
-from infra.config import Config
+from core.config import Config
 from tests.alerting.chat_servers import SlackServer, TelegramServer
 from tests.alerting.helpers import alert_bytes, chat_env, make_config, routes_doc, wait_until, write_routes
 from tests.alerting.test_consumer import produce
@@ -90,7 +90,7 @@ def test_the_consumer_honours_silences_and_writes_the_alert_history(
     loud_id, muted_id = f"loud-{uuid.uuid4().hex[:6]}", f"quiet-{uuid.uuid4().hex[:6]}"
     produce(
         kafka_bootstrap,
-        config.alerting.topic,
+        config.topics.alerts,
         alert_bytes(alert_id=muted_id, service=muted),
         alert_bytes(alert_id=loud_id, severity="HIGH"),
     )

@@ -12,7 +12,7 @@ from alerting.errors import RoutesError
 from alerting.model import parse_alert
 from alerting.routing import load_routes, parse_routes
 from alerting.senders import LogSender, SlackSender, TelegramSender
-from infra.config import REPO_ROOT
+from core.config import REPO_ROOT
 from tests.alerting.helpers import alert_dict
 
 ENV = {

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 from starlette.exceptions import StarletteDeprecationWarning
 
 from api.app import create_app
-from infra.config import ApiConfig, Config, EsConfig, KafkaConfig
+from core.config import ApiConfig, Config, EsConfig, KafkaConfig
 from tests.api.seed import seed_docs, standard_docs
 
 with warnings.catch_warnings():

@@ -16,7 +16,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from api.app import create_app
 from api.tokens import TokenStore
-from infra.errors import ConfigError
+from core.errors import ConfigError
 from tests.api.conftest import AppFactory, make_config
 
 TEAM = "example-team.cloudflareaccess.com"

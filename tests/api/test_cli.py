@@ -13,7 +13,7 @@ import pytest
 from api import dashboard_url
 from api.__main__ import main
 from api.tokens import TokenStore
-from infra.config import REPO_ROOT
+from core.config import REPO_ROOT
 
 
 def test_cli_tokens_create_list_revoke(

@@ -38,7 +38,7 @@ def test_every_api_module_declares_all() -> None:
 
 
 def test_errors_derive_from_the_project_root() -> None:
-    from infra.errors import LogwatchError
+    from core.errors import LogwatchError
 
     for name in ("AuthError", "QuerySyntaxError", "UpstreamError"):
         assert issubclass(getattr(api, name), LogwatchError)

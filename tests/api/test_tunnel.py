@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from api.app import create_app
-from infra.config import REPO_ROOT
+from core.config import REPO_ROOT
 from tests.api.conftest import make_config
 from tests.api.server import running_server
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra.config import REPO_ROOT
+from core.config import REPO_ROOT
 from tests.api.conftest import es_client, seeded_now, seeded_prefix  # noqa: F401  (shared fixtures)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from infra.config import REPO_ROOT
+from core.config import REPO_ROOT
 
 DASHBOARD = REPO_ROOT / "dashboard"
 FILES = sorted(p for p in DASHBOARD.rglob("*") if p.suffix in (".html", ".js", ".css"))

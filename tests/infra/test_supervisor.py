@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.config import REPO_ROOT
+from core.config import REPO_ROOT
 from infra.supervisor import Service, Supervisor
 
 STARTER = """

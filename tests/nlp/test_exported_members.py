@@ -25,6 +25,6 @@ def test_errors_share_one_base() -> None:
 
 
 def test_errors_derive_from_the_project_root_error() -> None:
-    from infra.errors import LogwatchError
+    from core.errors import LogwatchError
 
     assert issubclass(nlp.NlpError, LogwatchError)

@@ -18,7 +18,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
 from alerting.model import Alert, parse_alert
-from infra.config import REPO_ROOT
+from core.config import REPO_ROOT
 from streaming.event import event_id
 from tests.services import TestStack
 

@@ -16,7 +16,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql.streaming.query import StreamingQuery
 
 from alerting.model import parse_alert
-from infra.config import Config, load_config
+from core.config import Config, load_config
 from streaming.rules import Match, ThresholdRule, start_rules_query
 from streaming.rules.alerts import alert_id, rfc3339_ms
 from streaming.session import spark_session

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pyspark.sql import DataFrame, SparkSession
 
-from infra.config import REPO_ROOT, load_config
+from core.config import REPO_ROOT, load_config
 from streaming.rules.aggregate import bucket, collect_buckets, parse_classified, rule_rows
 from streaming.rules.errors import RulesError
 from streaming.rules.model import Match, RatioRule, Rule, SilenceRule, ThresholdRule
