@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from core.contract import normalise_level
 from streaming.formats import parse_line
-from streaming.levels import LEVELS, normalise_level
 
-__all__ = ["LEVELS", "Parsed", "event_id", "normalise_level", "parse_record", "parse_timestamp"]
+__all__ = ["Parsed", "event_id", "parse_record", "parse_timestamp"]
 
 _OPTIONAL_STRINGS = ("host", "logger", "trace_id", "span_id", "env", "version")
 _EXCEPTION_KEYS = ("type", "message", "stacktrace")

@@ -6,8 +6,8 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
+from core.contract import normalise_level
 from streaming.formats.model import RawEvent
-from streaming.levels import normalise_level
 
 __all__ = [
     "MONTHS",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from streaming.levels import LEVELS
+from core.contract import LEVELS
 from streaming.rules.model import BUCKET_MS, CATEGORIES, Match, Rule, WindowRule
 
 __all__ = [

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from streaming.levels import LEVELS
+from core.contract import LEVELS
 
 __all__ = [
     "BUCKET_MS",

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from streaming.event import event_id, normalise_level, parse_record
+from core.contract import LEVEL_ALIASES, normalise_level
+from streaming.event import event_id, parse_record
 
 
 def encode(obj: Any) -> bytes:
@@ -64,6 +65,13 @@ def test_level_aliases() -> None:
         "ERROR",
         None,
     ]
+
+
+def test_a_json_event_with_a_one_letter_level_is_indexed_at_the_level_it_stands_for() -> None:
+    # Issue 11: the producer's emit("E", ...) and a raw JSON "E" must agree; both read core.contract's table.
+    assert parse_record(encode({**VALID, "level": "E"})).fields["level"] == "ERROR"
+    for alias, level in LEVEL_ALIASES.items():
+        assert parse_record(encode({**VALID, "level": alias.lower()})).fields["level"] == level, alias
 
 
 def test_event_id_is_deterministic_and_distinct() -> None:

@@ -63,7 +63,7 @@ def test_public_names_have_not_drifted() -> None:
 
 @pytest.mark.parametrize("first", ["streaming.formats", "streaming.event"])
 def test_imports_in_either_order(first: str) -> None:
-    # streaming.event imports this package and this package uses streaming.event's normalise_level.
+    # streaming.event imports this package, and both take their levels from core.contract.
     code = f"import {first}, streaming.formats, streaming.event; print(streaming.formats.parse_line('INFO:a:b').level)"
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
                           capture_output=True, text=True, timeout=60)  # fmt: skip

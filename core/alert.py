@@ -1,7 +1,9 @@
-"""The alert message on ``alerts`` (DESIGN.md), parsed and validated into a frozen :class:`Alert`.
+"""The alert message on the alerts topic, parsed and validated into a frozen :class:`Alert`.
 
-A message that does not follow the contract raises :class:`~alerting.errors.InvalidAlert` with one sentence
-naming the field; the consumer sends it to ``alerts.dlq`` with that reason and its original bytes.
+The streaming rules engine writes these messages and the alert consumer reads them; both use this one model
+(docs/design.md describes the fields). A message that does not follow the contract raises
+:class:`~core.errors.InvalidAlert` with one sentence naming the field; the consumer sends it to the alerts
+dead-letter topic with that reason and its original bytes.
 """
 
 from __future__ import annotations
@@ -13,15 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from alerting.errors import InvalidAlert
+from core.contract import ALERT_STATUSES, CATEGORIES, SEVERITIES, rfc3339
+from core.errors import InvalidAlert
 
-__all__ = ["SEVERITIES", "STATUSES", "CATEGORIES", "Alert", "parse_alert", "rfc3339"]
+__all__ = ["Alert", "parse_alert", "MAX_SAMPLES"]
 
 logger = logging.getLogger(__name__)
 
-SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
-STATUSES = ("firing", "resolved")
-CATEGORIES = ("security", "performance", "business", "general")
 MAX_SAMPLES = 3
 _MAX_ID_CHARS = 512
 _MAX_NAME_CHARS = 256
@@ -29,14 +29,9 @@ _MAX_SAMPLE_CHARS = 4000
 _MAX_URL_CHARS = 2048
 
 
-def rfc3339(moment: datetime) -> str:
-    """``moment`` in UTC as RFC 3339 with milliseconds and a ``Z`` suffix."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 @dataclass(frozen=True)
 class Alert:
-    """One alert as DESIGN.md defines it; ``service`` and ``category`` may be None (rules spanning them)."""
+    """One alert; ``service`` and ``category`` may be None (rules spanning them)."""
 
     alert_id: str
     status: str
@@ -63,7 +58,7 @@ class Alert:
         return SEVERITIES.index(self.severity)
 
     def to_dict(self) -> dict[str, Any]:
-        """The DESIGN.md fields as JSON-ready values (times in UTC RFC 3339)."""
+        """The message's fields as JSON-ready values (times in UTC RFC 3339)."""
         return {
             "alert_id": self.alert_id,
             "status": self.status,
@@ -175,7 +170,7 @@ def parse_alert(data: bytes | str | dict[str, Any]) -> Alert:
     if window_end < window_start:
         raise InvalidAlert("Field 'window_end' is before 'window_start'; fix the emitting rule.")
     alert_id = _text(raw, "alert_id", limit=_MAX_ID_CHARS)
-    status = _choice(raw, "status", STATUSES, upper=False)
+    status = _choice(raw, "status", ALERT_STATUSES, upper=False)
     rule = _text(raw, "rule", limit=_MAX_NAME_CHARS)
     severity = _choice(raw, "severity", SEVERITIES, upper=True)
     assert alert_id is not None and status is not None and rule is not None and severity is not None
