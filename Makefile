@@ -9,7 +9,8 @@ INSTALLED := $(VENV)/.installed
 run: setup
 	@$(PY) -m infra run
 
-test: setup
+# CI runs `make test`: the checks come first, so a ruff or mypy failure fails the build.
+test: setup check
 	@$(PY) -m pytest
 
 setup: $(INSTALLED) browser
@@ -43,13 +44,14 @@ clean: stop
 check: $(INSTALLED)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy producers streaming nlp api alerting infra
+	$(VENV)/bin/mypy producers streaming nlp api alerting infra core
 	$(PY) -m nlp.corpusgen --check
 
 # Prints speed and memory figures; nothing here asserts a timing.
 bench: setup
 	@command -v kcat >/dev/null 2>&1 || apt-get install -y -q kafkacat >/dev/null 2>&1 || echo "kcat not installed: the producer/kcat ratio is skipped"
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/bench_*.py; do module=bench.$$(basename $$script .py); echo "== $$module"; \
+		$(PY) -m $$module || exit 1; done
 
 tunnel: $(INSTALLED)
 	@bash infra/cloudflared/tunnel.sh

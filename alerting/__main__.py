@@ -1,4 +1,4 @@
-"""``python -m alerting run`` consumes ``alerts``; ``test-message --route NAME`` checks one route.
+"""``python -m alerting run`` consumes the alerts topic; ``test-message --route NAME`` checks one route.
 
 Exit status: 0 fine, 1 the test message was not delivered, 2 the configuration or routes file is wrong.
 """
@@ -14,7 +14,6 @@ import sys
 import threading
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
@@ -23,11 +22,12 @@ from kafka.errors import KafkaError
 
 from alerting.consumer import AlertConsumer, retry_policy, routes_path
 from alerting.errors import AlertingError
-from alerting.model import SEVERITIES, Alert
 from alerting.retry import deliver
 from alerting.routing import load_routes
 from alerting.senders.base import AlertGroup
+from core.alert import Alert
 from core.config import load_config
+from core.contract import SEVERITIES
 from core.errors import LogwatchError
 
 __all__ = ["main", "sample_alert"]
@@ -92,7 +92,7 @@ def sample_alert(severity: str = "HIGH", status: str = "firing") -> Alert:
 def _run(args: argparse.Namespace) -> int:
     config = load_config()
     if args.routes:
-        config = replace(config, alerting=replace(config.alerting, routes_file=args.routes))
+        config = config.model_copy(update={"alerting": config.alerting.model_copy(update={"routes_file": args.routes})})
     consumer = AlertConsumer(config)
     stop = consumer.stop_event
 

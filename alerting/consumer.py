@@ -1,10 +1,11 @@
-"""The ``alerts`` consumer: validate, decide, deliver, then commit (``python -m alerting run``).
+"""The alerts-topic consumer: validate, decide, deliver, then commit (``python -m alerting run``).
 
-One loop on the main thread polls Kafka, validates each record (an invalid one goes to ``alerts.dlq`` with
-the reason), hands valid alerts to the dispatcher, and every ``commit_interval_s`` commits the offsets whose
-alerts are finished: delivered (and recorded in the delivery store), suppressed, silenced or dead-lettered.
-A record is never committed before its outcome is on disk, so a crash at any point re-reads it rather than
-losing it, and a re-read alert that was already delivered is recognised and not sent twice.
+One loop on the main thread polls the alerts topic (``config.topics.alerts``), validates each record (an
+invalid one goes to the dead-letter topic ``config.topics.alerts_dlq`` with the reason), hands valid alerts
+to the dispatcher, and every ``commit_interval_s`` commits the offsets whose alerts are finished: delivered
+(and recorded in the delivery store), suppressed, silenced or dead-lettered. A record is never committed
+before its outcome is on disk, so a crash at any point re-reads it rather than losing it, and a re-read
+alert that was already delivered is recognised and not sent twice.
 """
 
 from __future__ import annotations
@@ -25,16 +26,18 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from alerting.deadletter import DeadLetter, SourceRecord
 from alerting.dispatcher import Dispatcher
-from alerting.errors import InvalidAlert
 from alerting.history import HistoryFlusher
-from alerting.model import parse_alert
 from alerting.offsets import OffsetTracker
 from alerting.retry import RetryPolicy
 from alerting.routing import Routing, load_routes
 from alerting.silences import SilenceCache
-from alerting.status import Counters, status_path, write_status
+from alerting.status import Counters, write_status
 from alerting.store import DeliveryStore
+from core.alert import parse_alert
 from core.config import REPO_ROOT, Config
+from core.contract import status_path
+from core.errors import InvalidAlert
+from core.silences import SilenceStore
 
 __all__ = ["AlertConsumer", "routes_path", "retry_policy", "state_path"]
 
@@ -93,8 +96,10 @@ class AlertConsumer:
         self.stop_event = threading.Event()
         self.store = DeliveryStore(state_path(config), a.state_retention_s)
         self.es = Elasticsearch(config.es.url, request_timeout=config.es.request_timeout_s, max_retries=1)
-        self.silences = SilenceCache(self.es, a.silence_refresh_s, self.store, config.es.request_timeout_s)
-        self._status_file = status_path(config.var_dir)
+        self.silences = SilenceCache(
+            SilenceStore(self.es, config.indices.silences, config.es.request_timeout_s), a.silence_refresh_s, self.store
+        )
+        self._status_file = status_path(config.var_dir, "alerting")
         self._positions: dict[TopicPartition, int] = {}
         self._commit_failing = False
         self._consumer: KafkaConsumer | None = None
@@ -225,7 +230,9 @@ class AlertConsumer:
         """
         stop = stop or self.stop_event
         a = self.config.alerting
-        flusher = HistoryFlusher(self.es, self.store, a.history_flush_s, self.config.es.request_timeout_s)
+        flusher = HistoryFlusher(
+            self.es, self.store, self.config.indices.alerts, a.history_flush_s, self.config.es.request_timeout_s
+        )
         try:
             dead_letter, dispatcher = self._open(stop)
             dispatcher.start()
@@ -233,7 +240,7 @@ class AlertConsumer:
             self.silences.refresh(force=True)
             logger.info(
                 'alerting consumer started topic="%s" group="%s" routes="%s" receivers="%s"',
-                a.topic,
+                self.config.topics.alerts,
                 a.consumer_group,
                 ",".join(r.name for r in self.routing.routes),
                 "; ".join(f"{n}={s.describe()}" for n, s in self.routing.receivers.items()),

@@ -1,8 +1,9 @@
-"""``alerts.dlq``: the original bytes and key of an alert that was invalid or could not be delivered.
+"""The alerts dead-letter topic (``config.topics.alerts_dlq``): the original bytes and key of an alert that was
+invalid or could not be delivered.
 
-Like ``logs.dlq`` (streaming/sink.py), the record value is untouched and the reason travels in headers:
-``reason``, ``stage`` (validate | delivery | internal), ``source`` (topic/partition/offset), ``alert_id`` and
-``route``. Replaying is producing the value back to ``alerts``.
+Like the logs dead-letter topic (streaming/sink.py), the record value is untouched and the reason travels in
+headers: ``reason``, ``stage`` (validate | delivery | internal), ``source`` (topic/partition/offset),
+``alert_id`` and ``route``. Replaying is producing the value back to the alerts topic.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
+
+from core.retry import Backoff
 
 __all__ = ["SourceRecord", "DeadLetter"]
 
@@ -64,7 +67,7 @@ class DeadLetter:
             ("alert_id", (alert_id or "").encode()),
             ("route", (route or "").encode()),
         ]
-        wait_s = 0.5
+        backoff = Backoff(initial_s=0.5, max_s=10.0)
         while True:
             try:
                 self._producer.send(self.topic, key=source.key, value=source.value, headers=headers).get(
@@ -93,6 +96,5 @@ class DeadLetter:
                             type(exc).__name__,
                         )
                     self._failing = True
-            if self._stop.wait(wait_s):
+            if self._stop.wait(backoff.next_s()):
                 return False
-            wait_s = min(wait_s * 2, 10.0)

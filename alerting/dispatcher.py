@@ -23,13 +23,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alerting.deadletter import DeadLetter, SourceRecord
-from alerting.model import Alert, rfc3339
 from alerting.retry import RetryPolicy, deliver
 from alerting.routing import Route, Routing
 from alerting.senders.base import AlertGroup, Sender
 from alerting.silences import SilenceCache
 from alerting.status import Counters
 from alerting.store import DeliveryStore
+from core.alert import Alert
+from core.contract import rfc3339
 
 __all__ = ["Dispatcher", "Ticket"]
 

@@ -2,10 +2,12 @@
 
     LogwatchError                      (core.errors: root of every error the project raises)
     └── AlertingError
-        ├── InvalidAlert               a message on ``alerts`` breaks DESIGN.md (goes to ``alerts.dlq``)
-        ├── RoutesError                the routes file is missing, malformed, or names an unknown sender
-        ├── InvalidSilence (ValueError) a silence request has no matcher or a bad duration
+        ├── RoutesError (ConfigError)  the routes file is missing, malformed, or names an unknown sender
         └── DeliveryError              a chat service refused or did not answer; may carry ``retry_after_s``
+
+An invalid alert message is :class:`core.errors.InvalidAlert` and a bad silence
+:class:`core.errors.InvalidSilence`: the alert model and the silence store live in ``core/``, shared with the
+rules engine and the API.
 
 Every message is one sentence: what was wrong and what to do. A ``DeliveryError`` keeps the server's reply
 text and any retry-after hint, and never a token.
@@ -13,25 +15,17 @@ text and any retry-after hint, and never a token.
 
 from __future__ import annotations
 
-__all__ = ["AlertingError", "InvalidAlert", "RoutesError", "InvalidSilence", "DeliveryError"]
+__all__ = ["AlertingError", "RoutesError", "DeliveryError"]
 
-from core.errors import LogwatchError
+from core.errors import ConfigError, LogwatchError
 
 
 class AlertingError(LogwatchError):
     """Base of alerting errors."""
 
 
-class InvalidAlert(AlertingError):
-    """A message on the alerts topic does not follow the DESIGN.md alert schema."""
-
-
-class RoutesError(AlertingError):
+class RoutesError(AlertingError, ConfigError):
     """The routes file is missing, malformed, or a sender lacks required options."""
-
-
-class InvalidSilence(AlertingError, ValueError):
-    """A silence request has no matcher or a duration that is not positive."""
 
 
 class DeliveryError(AlertingError):

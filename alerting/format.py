@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import UTC
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
-from alerting.model import Alert, rfc3339
+from core.alert import Alert
+from core.contract import dashboard_url
 
 __all__ = [
     "SEVERITY_EMOJI",
@@ -81,10 +82,7 @@ def dashboard_link(alert: Alert, public_url: str) -> str | None:
     if url and not urlsplit(url).scheme and base:
         url = urljoin(base + "/", url.lstrip("/"))
     elif not url and base:
-        params = {"from": rfc3339(alert.window_start), "to": rfc3339(alert.window_end)}
-        if alert.service:
-            params["service"] = alert.service
-        url = f"{base}/?{urlencode(params, quote_via=quote)}"
+        url = dashboard_url(base, service=alert.service, start=alert.window_start, end=alert.window_end)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None

@@ -1,8 +1,9 @@
-"""The alert history index ``alerts``: one document per ``alert_id:status``, mirrored from the delivery store.
+"""The alert history index (``config.indices.alerts``): one document per ``alert_id:status``, mirrored from the
+delivery store.
 
-Fields: every DESIGN.md alert field, ``received_at``, ``delivery_status`` (sent | failed | suppressed |
-silenced | grouped | pending) and ``deliveries``: ``[{route, sender, target, status, at, error}]``, one entry
-per route.
+Fields: every field of the alert message (:class:`core.alert.Alert`), ``received_at``, ``delivery_status``
+(sent | failed | suppressed | silenced | grouped | pending) and ``deliveries``:
+``[{route, sender, target, status, at, error}]``, one entry per route.
 ``grouped`` means waiting in a route's group, ``pending`` being delivered (or retried). The flusher thread
 copies changed documents with a bulk request every ``flush_s``; while Elasticsearch is away they wait in the
 store, so history is late, never lost.
@@ -18,11 +19,10 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from alerting.store import DeliveryStore
 
-__all__ = ["ALERTS_INDEX", "ALERTS_MAPPING", "ensure_alerts_index", "HistoryFlusher"]
+__all__ = ["ALERTS_MAPPING", "ensure_alerts_index", "HistoryFlusher"]
 
 logger = logging.getLogger(__name__)
 
-ALERTS_INDEX = "alerts"
 _KEYWORD = {"type": "keyword"}
 ALERTS_MAPPING: dict[str, Any] = {
     "dynamic": False,
@@ -57,11 +57,15 @@ ALERTS_MAPPING: dict[str, Any] = {
 }
 
 
-def ensure_alerts_index(es: Elasticsearch, request_timeout_s: float = 10.0) -> None:
-    """Create the ``alerts`` index with its mapping unless it exists."""
-    es.options(request_timeout=request_timeout_s, ignore_status=400).indices.create(
-        index=ALERTS_INDEX, mappings=ALERTS_MAPPING
-    )
+def ensure_alerts_index(es: Elasticsearch, index: str, request_timeout_s: float = 10.0) -> None:
+    """Create the alert history index with its mapping unless it exists.
+
+    :param es: Elasticsearch client.
+    :param index: the index (``config.indices.alerts``).
+    :param request_timeout_s: timeout of the Elasticsearch call.
+    """
+    client = es.options(request_timeout=request_timeout_s, ignore_status=400)
+    client.indices.create(index=index, mappings=ALERTS_MAPPING)
 
 
 class HistoryFlusher(threading.Thread):
@@ -69,16 +73,18 @@ class HistoryFlusher(threading.Thread):
 
     :param es: Elasticsearch client.
     :param store: the delivery store holding the documents.
+    :param index: the alert history index (``config.indices.alerts``).
     :param flush_s: pause between flushes.
     :param request_timeout_s: timeout of each Elasticsearch call.
     """
 
     def __init__(
-        self, es: Elasticsearch, store: DeliveryStore, flush_s: float, request_timeout_s: float = 10.0
+        self, es: Elasticsearch, store: DeliveryStore, index: str, flush_s: float, request_timeout_s: float = 10.0
     ) -> None:
         super().__init__(name="alerting-history", daemon=True)
         self._es = es
         self._store = store
+        self.index = index
         self._flush_s = flush_s
         self._timeout_s = request_timeout_s
         self._stop_event = threading.Event()
@@ -103,24 +109,24 @@ class HistoryFlusher(threading.Thread):
             return 0
         operations: list[dict[str, Any]] = []
         for doc_id, _, doc in batch:
-            operations += [{"index": {"_index": ALERTS_INDEX, "_id": doc_id}}, doc]
+            operations += [{"index": {"_index": self.index, "_id": doc_id}}, doc]
         try:
             if not self._index_ready:
-                ensure_alerts_index(self._es, self._timeout_s)
+                ensure_alerts_index(self._es, self.index, self._timeout_s)
                 self._index_ready = True
             reply = self._es.options(request_timeout=self._timeout_s).bulk(operations=operations)
         except (ApiError, TransportError) as exc:
             if not self._failing:
                 logger.warning(
                     'alert history not written, will retry index="%s" waiting=%d error="%s"',
-                    ALERTS_INDEX,
+                    self.index,
                     len(batch),
                     type(exc).__name__,
                 )
             self._failing = True
             return 0
         if self._failing:
-            logger.info('alert history written again index="%s"', ALERTS_INDEX)
+            logger.info('alert history written again index="%s"', self.index)
         self._failing = False
         done = []
         for (doc_id, version, _), item in zip(batch, reply["items"], strict=True):
@@ -132,7 +138,7 @@ class HistoryFlusher(threading.Thread):
                 # Refused for good (mapping conflict...): retrying cannot help, so say it once and move on.
                 logger.warning(
                     'alert history document refused index="%s" id="%s" error="%s"',
-                    ALERTS_INDEX,
+                    self.index,
                     doc_id,
                     str(result.get("error"))[:300],
                 )

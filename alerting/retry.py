@@ -1,4 +1,4 @@
-"""Retries with exponential backoff and jitter, honouring a server's retry-after hint, within a deadline."""
+"""Retries of one delivery: :mod:`core.retry`'s back-off, honouring a server's retry-after hint, within a deadline."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from dataclasses import dataclass
 
 from alerting.errors import DeliveryError
 from alerting.senders.base import AlertGroup, Sender
+from core import retry
 
 __all__ = ["RetryPolicy", "Outcome", "deliver"]
 
 logger = logging.getLogger(__name__)
+
+# Up to half of each wait is random, so receivers that failed together do not retry together.
+_JITTER = 0.5
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,12 @@ class RetryPolicy:
     deadline_s: float = 120.0
 
     def backoff_s(self, failures: int, rng: random.Random) -> float:
-        """Wait after the ``failures``-th failure: doubling from the initial wait, jittered in [b/2, b]."""
-        base = min(self.max_backoff_s, self.initial_backoff_s * 2 ** (failures - 1))
-        return float(base / 2 + rng.uniform(0, base / 2))
+        """Wait after the ``failures``-th failure: doubling from the initial wait, jittered in [b/2, b].
+
+        :param failures: failures so far (1 for the first).
+        :param rng: jitter source.
+        """
+        return retry.backoff_s(failures, self.initial_backoff_s, self.max_backoff_s, _JITTER, rng)
 
 
 @dataclass(frozen=True)

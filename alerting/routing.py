@@ -1,7 +1,8 @@
 """The routes file: receivers (where messages go) and routes (which alerts go where, grouped and paced how).
 
-Modelled on Alertmanager's route tree flattened into a list, with ElastAlert-style validation: every error
-names the file and the key. Every route whose matchers fit an alert receives it, in file order, until a
+Modelled on Alertmanager's route tree flattened into a list. The file is validated like every YAML file of
+logwatch (:mod:`core.yamlfile`, pydantic models): every error is one sentence naming the file, the key and
+what is allowed. Every route whose matchers fit an alert receives it, in file order, until a
 matching route says ``stop: true``.
 
     receivers:
@@ -20,35 +21,24 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from alerting.errors import RoutesError
-from alerting.model import CATEGORIES, SEVERITIES, Alert
 from alerting.senders import SENDERS, LogSender, Secret, Sender
+from core.alert import Alert
+from core.contract import CATEGORIES, SEVERITIES
+from core.errors import ConfigError
+from core.yamlfile import read_yaml, validate
 
 __all__ = ["Route", "Routing", "load_routes", "parse_routes"]
 
 logger = logging.getLogger(__name__)
 
-_ROUTE_KEYS = {
-    "name",
-    "receiver",
-    "severity",
-    "min_severity",
-    "category",
-    "service",
-    "rule",
-    "group_wait_s",
-    "group_by",
-    "repeat_interval_s",
-    "send_resolved",
-    "stop",
-}
 _GROUP_BY = ("rule", "service", "category", "severity")
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -110,57 +100,83 @@ class Routing:
             sender.close()
 
 
-def _strings(value: Any, where: str, allowed: Sequence[str] | None = None) -> frozenset[str]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-        raise RoutesError(f"{where} must be a string or a list of strings.")
-    if allowed is not None:
-        bad = [v for v in items if v not in allowed]
-        if bad:
-            raise RoutesError(f"{where} has {bad[0]!r}; use one of {', '.join(allowed)}.")
-    return frozenset(items)
+def _names(value: Any) -> Any:
+    """One name, or a list of names, as a list (matchers may be written either way)."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise ValueError("must be a string or a list of strings")
+    return value
 
 
-def _number(value: Any, where: str) -> float:
+def _one_of(allowed: Sequence[str]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return check
+
+
+def _seconds(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise RoutesError(f"{where} must be a number of seconds, 0 or more.")
-    return float(value)
+        raise ValueError("must be a number of seconds, 0 or more")
+    return value
 
 
-def _route(raw: Any, where: str, receivers: Mapping[str, Any]) -> Route:
-    if not isinstance(raw, dict):
-        raise RoutesError(f"{where} must be a mapping with at least name and receiver.")
-    unknown = sorted(set(raw) - _ROUTE_KEYS)
-    if unknown:
-        raise RoutesError(f"{where} has unknown key {unknown[0]!r}; allowed: {', '.join(sorted(_ROUTE_KEYS))}.")
-    missing = [k for k in ("name", "receiver") if not raw.get(k)]
-    if missing:
-        raise RoutesError(f"{where} is missing {', '.join(missing)}; add it.")
-    if raw["receiver"] not in receivers:
-        raise RoutesError(f"{where}.receiver names {raw['receiver']!r}, which is not under receivers; define it.")
-    severities = _strings(raw.get("severity", []), f"{where}.severity", SEVERITIES)
-    if "min_severity" in raw:
-        floor = _strings(raw["min_severity"], f"{where}.min_severity", SEVERITIES)
-        if len(floor) != 1:
-            raise RoutesError(f"{where}.min_severity must be one severity.")
-        at_least = set(SEVERITIES[SEVERITIES.index(next(iter(floor))) :])
-        severities = frozenset(at_least & severities) if severities else frozenset(at_least)
-    for flag in ("send_resolved", "stop"):
-        if flag in raw and not isinstance(raw[flag], bool):
-            raise RoutesError(f"{where}.{flag} must be true or false.")
-    return Route(
-        name=str(raw["name"]),
-        receiver=str(raw["receiver"]),
-        severities=severities,
-        categories=_strings(raw.get("category", []), f"{where}.category", CATEGORIES),
-        services=_strings(raw.get("service", []), f"{where}.service"),
-        rules=_strings(raw.get("rule", []), f"{where}.rule"),
-        group_wait_s=_number(raw.get("group_wait_s", 0), f"{where}.group_wait_s"),
-        group_by=tuple(sorted(_strings(raw.get("group_by", []), f"{where}.group_by", _GROUP_BY))),
-        repeat_interval_s=_number(raw.get("repeat_interval_s", 3600), f"{where}.repeat_interval_s"),
-        send_resolved=bool(raw.get("send_resolved", True)),
-        stop=bool(raw.get("stop", False)),
-    )
+_Names = Annotated[list[str], BeforeValidator(_names)]
+_Severity = Annotated[str, AfterValidator(_one_of(SEVERITIES))]
+_Seconds = Annotated[float, BeforeValidator(_seconds)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _RouteSpec(_Spec):
+    name: str = Field(min_length=1)
+    receiver: str = Field(min_length=1)
+    severity: Annotated[list[_Severity], BeforeValidator(_names)] = []
+    min_severity: _Severity | None = None
+    category: Annotated[list[Annotated[str, AfterValidator(_one_of(CATEGORIES))]], BeforeValidator(_names)] = []
+    service: _Names = []
+    rule: _Names = []
+    group_wait_s: _Seconds = 0.0
+    group_by: Annotated[list[Annotated[str, AfterValidator(_one_of(_GROUP_BY))]], BeforeValidator(_names)] = []
+    repeat_interval_s: _Seconds = 3600.0
+    send_resolved: StrictBool = True
+    stop: StrictBool = False
+
+    def route(self) -> Route:
+        severities = frozenset(self.severity)
+        if self.min_severity is not None:
+            at_least = frozenset(SEVERITIES[SEVERITIES.index(self.min_severity) :])
+            severities = at_least & severities if severities else at_least
+        return Route(
+            name=self.name,
+            receiver=self.receiver,
+            severities=severities,
+            categories=frozenset(self.category),
+            services=frozenset(self.service),
+            rules=frozenset(self.rule),
+            group_wait_s=self.group_wait_s,
+            group_by=tuple(sorted(set(self.group_by))),
+            repeat_interval_s=self.repeat_interval_s,
+            send_resolved=self.send_resolved,
+            stop=self.stop,
+        )
+
+
+class _ReceiverSpec(BaseModel):
+    # The keys besides ``type`` depend on the sender type; _receiver checks them against the sender's own list.
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    type: Annotated[str, AfterValidator(_one_of(sorted(SENDERS)))]
+
+
+class _RoutesFile(_Spec):
+    receivers: dict[str, _ReceiverSpec] = Field(min_length=1)
+    routes: list[_RouteSpec] = Field(min_length=1)
 
 
 def _expand(value: Any, env: Mapping[str, str], unset: list[str]) -> Any:
@@ -176,21 +192,18 @@ def _expand(value: Any, env: Mapping[str, str], unset: list[str]) -> Any:
     return _VAR.sub(one, value)
 
 
-def _receiver(name: str, raw: Any, where: str, env: Mapping[str, str], timeout_s: float) -> Sender:
-    if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
-        raise RoutesError(f"{where} must be a mapping with a type ({', '.join(sorted(SENDERS))}).")
-    cls = SENDERS.get(raw["type"])
-    if cls is None:
-        raise RoutesError(f"{where}.type {raw['type']!r} is unknown; use one of {', '.join(sorted(SENDERS))}.")
+def _receiver(name: str, spec: _ReceiverSpec, where: str, env: Mapping[str, str], timeout_s: float) -> Sender:
+    cls = SENDERS[spec.type]
+    raw = dict(spec.model_extra or {})
     env_keys = {f"{c}_env" for c in cls.credentials}
-    allowed = {"type", *cls.required_options, *cls.optional_options, *env_keys}
+    allowed = {*cls.required_options, *cls.optional_options, *env_keys}
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise RoutesError(
             f"{where} has unknown key {unknown[0]!r} for type {cls.type_name}; allowed: {', '.join(sorted(allowed))}."
         )
     unset: list[str] = []
-    options = {k: _expand(v, env, unset) for k, v in raw.items() if k != "type" and k not in env_keys}
+    options = {k: _expand(v, env, unset) for k, v in raw.items() if k not in env_keys}
     secrets = {
         cred: Secret(env.get(str(raw.get(f"{cred}_env") or default), "")) for cred, default in cls.credentials.items()
     }
@@ -219,26 +232,25 @@ def parse_routes(raw: Any, source: str, env: Mapping[str, str], timeout_s: float
     :param env: environment with the secrets and ``${VAR}`` values.
     :param timeout_s: timeout of each HTTP call the senders make.
     """
-    if not isinstance(raw, dict):
-        raise RoutesError(f"{source}: the top level must be a mapping with receivers and routes.")
-    unknown = sorted(set(raw) - {"receivers", "routes"})
-    if unknown:
-        raise RoutesError(f"{source}: unknown key {unknown[0]!r}; only receivers and routes are allowed.")
-    receivers_raw = raw.get("receivers")
-    routes_raw = raw.get("routes")
-    if not isinstance(receivers_raw, dict) or not receivers_raw:
-        raise RoutesError(f"{source}: receivers must be a non-empty mapping of name to receiver.")
-    if not isinstance(routes_raw, list) or not routes_raw:
-        raise RoutesError(f"{source}: routes must be a non-empty list.")
-    routes = tuple(_route(r, f"{source}: routes[{i}]", receivers_raw) for i, r in enumerate(routes_raw))
+    try:
+        spec = validate(_RoutesFile, raw, source)
+    except ConfigError as exc:
+        raise RoutesError(str(exc)) from None
+    for i, route_spec in enumerate(spec.routes):
+        if route_spec.receiver not in spec.receivers:
+            raise RoutesError(
+                f"{source}: routes[{i}].receiver names {route_spec.receiver!r}, which is not under receivers; "
+                f"use one of {', '.join(spec.receivers)} or define it."
+            )
+    routes = tuple(r.route() for r in spec.routes)
     names = [r.name for r in routes]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise RoutesError(f"{source}: route name {duplicates[0]!r} is used twice; names must be unique.")
     used = {r.receiver for r in routes}
     receivers = {
-        name: _receiver(name, spec, f"{source}: receivers.{name}", env, timeout_s)
-        for name, spec in receivers_raw.items()
+        name: _receiver(name, receiver, f"{source}: receivers.{name}", env, timeout_s)
+        for name, receiver in spec.receivers.items()
         if name in used
     }
     return Routing(routes=routes, receivers=receivers)
@@ -253,11 +265,7 @@ def load_routes(path: Path, env: Mapping[str, str], timeout_s: float) -> Routing
     :raises RoutesError: with the file and key that are wrong.
     """
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RoutesError(
-            f"Cannot read routes file {path} ({exc.strerror}); create it or set ALERTING_ROUTES_FILE."
-        ) from None
-    except yaml.YAMLError as exc:
-        raise RoutesError(f"Routes file {path} is not valid YAML ({exc}); fix it.") from None
+        raw = read_yaml(path, "routes file (alerting.routes_file)")
+    except ConfigError as exc:
+        raise RoutesError(str(exc)) from None
     return parse_routes(raw, str(path), env, timeout_s)

@@ -1,8 +1,8 @@
-"""Counters and the status file ``<var_dir>/alerting/status.json`` that the API's /health reads.
+"""Counters and the status file the API's /health reads (``core.contract.status_path(var_dir, "alerting")``).
 
 ``{"updated_at", "consumed", "sent", "failed", "dlq", "lag", ...}``: ``consumed`` counts records read from
-``alerts``; ``sent`` and ``failed`` count alert deliveries (one per alert and route); ``dlq`` records
-written to ``alerts.dlq``; ``lag`` records behind the end of the topic, or null when not known yet.
+the alerts topic; ``sent`` and ``failed`` count alert deliveries (one per alert and route); ``dlq`` records
+written to the alerts dead-letter topic; ``lag`` records behind the end of the topic, or null when not known yet.
 Extra keys: ``suppressed``, ``silenced``, ``invalid``, ``pending`` (in groups), ``in_flight`` (uncommitted
 records), ``pid``.
 """
@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alerting.model import rfc3339
+from core.contract import rfc3339
 
-__all__ = ["Counters", "write_status", "read_status", "status_path"]
+__all__ = ["Counters", "write_status", "read_status"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +41,6 @@ class Counters:
     def snapshot(self) -> dict[str, int]:
         with self._lock:
             return dict(self._values)
-
-
-def status_path(var_dir: Path) -> Path:
-    return var_dir / "alerting" / "status.json"
 
 
 def write_status(path: Path, counters: Counters, **extra: Any) -> None:

@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alerting.model import Alert, rfc3339
+from core.alert import Alert
+from core.contract import rfc3339
 
 __all__ = ["DeliveryStore", "Notice", "history_id", "overall_status", "DELIVERY_STATUSES"]
 

@@ -16,13 +16,11 @@ from api.errors import (
     RateLimitedError,
     UpstreamError,
 )
-from api.links import dashboard_url
 from api.query import parse as parse_query
 from api.tokens import TokenStore
 
 __all__ = [
     "create_app",
-    "dashboard_url",
     "parse_query",
     "TokenStore",
     "ApiError",

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from api.query import LEVEL_ALIASES, Node, normalise_level, parse, to_es, to_predicate
+from api.query import Node, level_value, parse, to_es, to_predicate
 from api.timerange import TimeRange
 
-__all__ = ["LEVEL_ALIASES", "LogFilter", "log_filter", "normalise_level", "split_values"]
+__all__ = ["LogFilter", "log_filter", "split_values"]
 
 MAX_VALUES = 50
 
@@ -54,7 +54,7 @@ class LogFilter:
             q=q,
             node=parse(q),
             service=split_values(service),
-            level=tuple(dict.fromkeys(normalise_level(v) for v in split_values(level))),
+            level=tuple(dict.fromkeys(level_value(v) for v in split_values(level))),
             category=tuple(v.lower() for v in split_values(category)),
             host=split_values(host),
         )

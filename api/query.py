@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.errors import QuerySyntaxError
+from core.contract import normalise_level
 
 __all__ = [
     "Node",
@@ -44,8 +45,7 @@ __all__ = [
     "TEXT_FIELDS",
     "NUMERIC_FIELDS",
     "MAX_QUERY_CHARS",
-    "LEVEL_ALIASES",
-    "normalise_level",
+    "level_value",
 ]
 
 MAX_QUERY_CHARS = 2000
@@ -75,18 +75,6 @@ TEXT_FIELDS = frozenset({"message", "exception.message", "exception.stacktrace"}
 NUMERIC_FIELDS = frozenset({"category_confidence", "redactions", "kafka.partition", "kafka.offset"})
 DEFAULT_TEXT_FIELDS = ("message", "exception.message")
 _UPPER_FIELDS = frozenset({"level"})
-LEVEL_ALIASES = {
-    "WARNING": "WARN",
-    "ERR": "ERROR",
-    "FATAL": "CRITICAL",
-    "CRIT": "CRITICAL",
-    "SEVERE": "ERROR",
-    "NOTICE": "INFO",
-    "INFORMATION": "INFO",
-    "DBG": "DEBUG",
-    "EMERG": "CRITICAL",
-    "ALERT": "CRITICAL",
-}
 _LOWER_FIELDS = frozenset({"category"})
 _FIELD_RE = re.compile(r"^(attributes\.[\w.\-]+|[a-z_][\w.]*)$")
 # Close to the standard analyzer for the common cases: words, with dots and apostrophes inside kept.
@@ -305,7 +293,7 @@ def _word(word: str, pos: int) -> Node:
     if value == "*" and not quoted:
         return Field(field, "exists")
     if field in _UPPER_FIELDS:
-        value = normalise_level(value)
+        value = level_value(value)
     elif field in _LOWER_FIELDS:
         value = value.lower()
     if not quoted and ("*" in value or "?" in value):
@@ -313,10 +301,13 @@ def _word(word: str, pos: int) -> Node:
     return Field(field, "eq", value)
 
 
-def normalise_level(level: str) -> str:
-    """Upper case, with the usual aliases (WARNING, ERR, FATAL, ...) mapped onto DESIGN.md's levels."""
-    upper = level.strip().upper()
-    return LEVEL_ALIASES.get(upper, upper)
+def level_value(level: str) -> str:
+    """The level a query or filter means: an alias (WARNING, ERR, E, FATAL...) as its level, anything else in
+    upper case, so a level that does not exist matches nothing rather than failing the request.
+
+    :param level: the level as written in the query or the ``level`` parameter.
+    """
+    return normalise_level(level) or level.strip().upper()
 
 
 def _numeric(field: str, value: str, pos: int) -> Node:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from elastic_transport import HttpxAsyncHttpNode
-from elasticsearch import AsyncElasticsearch, Elasticsearch
+from elasticsearch import AsyncElasticsearch
 from starlette.requests import HTTPConnection
 
 from api.access import AccessVerifier
@@ -68,9 +68,7 @@ class AppState:
     auth_required: bool
     access: AccessVerifier | None = None
     es: AsyncElasticsearch | None = None
-    _sync_es: Elasticsearch | None = None
     _kafka_admin: Any = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
     _kafka_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -90,15 +88,6 @@ class AppState:
                 max_retries=1,
             )
         return self.es
-
-    def sync_es(self) -> Elasticsearch:
-        """A blocking client for the alerting package's silence functions (run in a worker thread)."""
-        with self._lock:
-            if self._sync_es is None:
-                self._sync_es = Elasticsearch(
-                    self.config.es.url, request_timeout=self.config.es.request_timeout_s, max_retries=1
-                )
-            return self._sync_es
 
     def kafka_cluster_ok(self) -> tuple[bool, str]:
         """Ask the brokers for cluster metadata with the health timeout (blocking; run in a thread)."""
@@ -141,10 +130,6 @@ class AppState:
         if self.es is not None:
             await self.es.close()
             self.es = None
-        with self._lock:
-            if self._sync_es is not None:
-                self._sync_es.close()
-                self._sync_es = None
         with self._kafka_lock:
             if self._kafka_admin is not None:
                 self._kafka_admin.close()

@@ -1,4 +1,5 @@
-"""Live tail: one Kafka consumer of ``logs.classified`` per API process, fanned out to WebSocket clients.
+"""Live tail: one Kafka consumer of the classified topic (``config.topics.classified``) per API process,
+fanned out to WebSocket clients.
 
 The consumer runs in its own thread (kafka-python blocks) and hands batches to the event loop, at most a few
 batches in flight, so a busy loop slows the consumer (Kafka keeps the backlog) instead of growing memory.
@@ -21,6 +22,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
 from api.metrics import ApiMetrics
+from core.retry import Backoff
 
 __all__ = ["ClientState", "TailClient", "TailHub", "HubStatus"]
 
@@ -116,7 +118,7 @@ class TailHub:
     """Reads the tail topic in a thread and fans documents out to the subscribed clients.
 
     :param bootstrap_servers: Kafka bootstrap servers.
-    :param topic: the classified topic (``logs.classified``).
+    :param topic: the classified topic (``config.topics.classified``).
     :param metrics: where counts go.
     :param request_timeout_ms: Kafka request timeout.
     """
@@ -262,7 +264,7 @@ class TailHub:
 
     def _run(self) -> None:
         consumer: KafkaConsumer | None = None
-        backoff_s = 0.5
+        backoff = Backoff(initial_s=0.5, max_s=10.0)
         try:
             while not self._stop.is_set():
                 if consumer is None:
@@ -281,10 +283,9 @@ class TailHub:
                             HubStatus.UNAVAILABLE,
                             f"Kafka topic {self.topic} is not reachable; retrying.",
                         )
-                        self._stop.wait(backoff_s)
-                        backoff_s = min(backoff_s * 2, 10.0)
+                        self._stop.wait(backoff.next_s())
                         continue
-                    backoff_s = 0.5
+                    backoff.reset()
                     self._ready.set()
                     if self.status == HubStatus.UNAVAILABLE:
                         logger.warning("live tail reconnected topic=%r", self.topic)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from api.errors import BadRequestError
+from core.contract import rfc3339
 
-__all__ = ["TimeRange", "parse_time", "resolve_range", "choose_interval_ms", "format_interval", "iso"]
+__all__ = ["TimeRange", "parse_time", "resolve_range", "choose_interval_ms", "format_interval"]
 
 _RELATIVE_RE = re.compile(r"^now(?:(?P<sign>[+-])(?P<n>\d{1,6})(?P<unit>ms|s|m|h|d|w|M|y))?(?:/(?P<round>[smhdw]))?$")
 _UNIT_S = {
@@ -57,11 +58,6 @@ class TimeRange:
     @property
     def span_ms(self) -> int:
         return int((self.end - self.start).total_seconds() * 1000)
-
-
-def iso(ts: datetime) -> str:
-    """RFC 3339 in UTC with milliseconds and a Z, the way the API writes every time."""
-    return ts.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_time(text: str, now: datetime, name: str = "time") -> datetime:
@@ -114,7 +110,7 @@ def resolve_range(
     lo = parse_time(start or default_start, now, "from")
     hi = parse_time(end or "now", now, "to")
     if lo >= hi:
-        raise BadRequestError(f"'from' ({iso(lo)}) must be before 'to' ({iso(hi)}): swap or widen them.")
+        raise BadRequestError(f"'from' ({rfc3339(lo)}) must be before 'to' ({rfc3339(hi)}): swap or widen them.")
     if hi - lo > MAX_RANGE:
         raise BadRequestError("The time range is longer than 10 years: narrow it.")
     return TimeRange(lo, hi)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from api.errors import BadRequestError
+from core.contract import rfc3339
 
 __all__ = ["TokenInfo", "TokenStore", "TOKEN_PREFIX"]
 
@@ -128,7 +129,7 @@ class TokenStore:
             if any(t.name == name for t in tokens):
                 raise BadRequestError(f"A token named '{name}' exists already: revoke it first or pick a new name.")
             token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-            created = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+            created = rfc3339(datetime.now(UTC))
             tokens.append(TokenInfo(name, _hash(token), created))
             self._write(tokens)
         return token

@@ -1,12 +1,12 @@
 """Alert delivery latency: from producing an alert on ``alerts`` to the local chat server receiving it.
 
-Run: ``.venv/bin/python bench/bench_alerting.py [--trials 50] [--bootstrap HOST:PORT]``.
+Run: ``.venv/bin/python -m bench.bench_alerting [--trials 50] [--bootstrap HOST:PORT]``.
 Without ``--bootstrap`` a Kafka broker is started in a temporary folder with the tests' launcher
-(``tests/services.py``). The consumer runs in this process with the real slack-sdk and python-telegram-bot
+(:mod:`infra.teststack`). The consumer runs in this process with the real slack-sdk and python-telegram-bot
 senders pointed at the local Slack and Telegram stand-ins of the tests (``tests/alerting/chat_servers.py``),
 on routes with ``group_wait_s: 0`` (grouping adds exactly its wait). Each trial uses a new service, so repeat
-suppression never applies. Prints p50/p95/max in milliseconds for the first chat message of each alert and
-one JSON line.
+suppression never applies. Prints p50/p95/max (:func:`bench.stats.percentile`) in milliseconds for the first
+chat message of each alert, and one JSON line.
 
 End to end (a log event through Spark to the chat server): :func:`measure` takes the ``trigger`` that makes an
 alert for a service happen; pass one that produces ERROR events for that service to ``logs`` while the
@@ -28,23 +28,17 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from kafka import KafkaAdminClient, KafkaProducer
+from kafka.admin import NewTopic
 
-from kafka import KafkaAdminClient, KafkaProducer  # noqa: E402
-from kafka.admin import NewTopic  # noqa: E402
+from alerting.consumer import AlertConsumer
+from bench.stats import percentile
+from tests.alerting.chat_servers import ChatServer, SlackServer, TelegramServer
+from tests.alerting.helpers import alert_bytes, chat_env, make_config, routes_doc, write_routes
 
-from alerting.consumer import AlertConsumer  # noqa: E402
-from tests.alerting.chat_servers import ChatServer, SlackServer, TelegramServer  # noqa: E402
-from tests.alerting.helpers import alert_bytes, chat_env, make_config, routes_doc, write_routes  # noqa: E402
-
-__all__ = ["main", "measure", "produce_alert", "percentile"]
+__all__ = ["main", "measure", "produce_alert"]
 
 logger = logging.getLogger(__name__)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
 
 
 def _received_at(server: ChatServer, service: str) -> float | None:
@@ -102,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = None
     bootstrap = args.bootstrap
     if bootstrap is None:
-        from tests.services import TestStack
+        from infra.teststack import TestStack
 
         stack = TestStack(work / "var-kafka")
         bootstrap = stack.start_kafka()

@@ -1,17 +1,21 @@
 """Search API latency on a large index, next to the same Elasticsearch queries sent directly, and the live tail.
 
-Run: ``.venv/bin/python bench/bench_api.py [--es-url URL] [--kafka HOST:PORT] [--docs N] [--requests N]``.
-Without ``--es-url``/``--kafka`` it starts its own Elasticsearch and Kafka (tests.services.TestStack, 1-2 min).
-Documents go to indices ``bench_logs-*`` (kept, and reused by the next run when they hold N documents);
-the tail uses a temporary topic, never ``logs.classified``.
+Run: ``.venv/bin/python -m bench.bench_api [--es-url URL] [--kafka HOST:PORT] [--docs N] [--requests N]``.
+Without ``--es-url``/``--kafka`` it starts its own Elasticsearch and Kafka (:class:`infra.teststack.TestStack`,
+1-2 min). Documents go to indices ``bench_logs-*`` (kept, and reused by the next run when they hold N
+documents); the tail uses a temporary topic, never the configured classified topic. The API reads both
+through its configuration (``INDICES_LOGS``, ``TOPICS_CLASSIFIED``).
 
 Figures:
 - ``/logs/search`` and ``/logs/trends``: p50/p95/p99 at ``--concurrency`` clients (default 8) over a mix of
-  queries, through the API (``python -m api`` in its own process, as deployed) and the identical
+  queries (:func:`bench.stats.percentile`), through the API (``python -m api`` in its own process, as deployed)
+  and the identical
   Elasticsearch bodies sent straight to Elasticsearch with the same HTTP client; the ratio is API/ES.
 - live tail: documents produced to Kafka, delivered to one WebSocket client with a filter; delivered per
   second and produce-to-browser latency p50/p95. kafka-python's producer is pure Python here (no crc32c
   extension), so the producer rather than the tail may be the limit: both rates are printed.
+
+Ends with one JSON line of the same figures.
 """
 
 from __future__ import annotations
@@ -32,17 +36,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import httpx
+from elasticsearch import Elasticsearch
+from elasticsearch.helpers import parallel_bulk
 
-import httpx  # noqa: E402
-from elasticsearch import Elasticsearch  # noqa: E402
-from elasticsearch.helpers import parallel_bulk  # noqa: E402
-
-from api.filters import LogFilter  # noqa: E402
-from api.routers.search import search_body  # noqa: E402
-from api.routers.stats import trends_body  # noqa: E402
-from api.timerange import choose_interval_ms, iso, resolve_range  # noqa: E402
-from streaming.es_index import ensure_template, index_name  # noqa: E402
+from api.filters import LogFilter
+from api.routers.search import search_body
+from api.routers.stats import trends_body
+from api.timerange import choose_interval_ms, resolve_range
+from bench.stats import percentile
+from core.config import REPO_ROOT
+from core.contract import Topics, rfc3339
+from infra.teststack import free_port
+from streaming.es_index import ensure_template, index_name
 
 __all__ = ["main"]
 
@@ -123,7 +129,7 @@ def generate(count: int, end: datetime, span: timedelta, seed: int = 7) -> Itera
                 "processed_at": stamp,
                 "format": "json",
                 "redactions": 0,
-                "kafka": {"topic": "logs", "partition": i % 3, "offset": i // 3},
+                "kafka": {"topic": Topics().logs, "partition": i % 3, "offset": i // 3},
             },
         }
 
@@ -136,7 +142,7 @@ def seed(es: Elasticsearch, count: int) -> datetime:
     if existing == count:
         newest = es.search(index=PREFIX, size=0, aggs={"max": {"max": {"field": "timestamp"}}})
         anchor = datetime.fromtimestamp(newest["aggregations"]["max"]["value"] / 1000, UTC)
-        print(f"reusing {count:,} documents in {PREFIX}-* (newest {iso(anchor)})")
+        print(f"reusing {count:,} documents in {PREFIX}-* (newest {rfc3339(anchor)})")
         return anchor
     if existing:
         es.indices.delete(index=f"{PREFIX}-*")
@@ -165,7 +171,7 @@ def variants(anchor: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any
     """The search and trends parameter mixes, with absolute ranges ending at the newest document."""
 
     def rng(hours: float) -> dict[str, str]:
-        return {"from": iso(anchor - timedelta(hours=hours)), "to": iso(anchor)}
+        return {"from": rfc3339(anchor - timedelta(hours=hours)), "to": rfc3339(anchor)}
 
     searches = [
         {**rng(0.25)},
@@ -236,17 +242,7 @@ async def load(requests: list[tuple[str, str, Any]], total: int, concurrency: in
 
 
 def pct(samples: list[float]) -> tuple[float, float, float]:
-    ordered = sorted(samples)
-    at = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return at(0.50), at(0.95), at(0.99)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return percentile(samples, 50), percentile(samples, 95), percentile(samples, 99)
 
 
 def start_api(es_url: str, kafka: str, topic: str, var_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -254,12 +250,12 @@ def start_api(es_url: str, kafka: str, topic: str, var_dir: Path) -> tuple[subpr
     env = {
         **os.environ,
         "ES_URL": es_url,
-        "ES_INDEX_PREFIX": PREFIX,
+        "INDICES_LOGS": PREFIX,
         "KAFKA_BOOTSTRAP_SERVERS": kafka,
         "API_PORT": str(port),
         "API_HOST": "127.0.0.1",
         "API_RATE_LIMIT_PER_S": "0",
-        "API_TAIL_TOPIC": topic,
+        "TOPICS_CLASSIFIED": topic,
         "API_WS_QUEUE_SIZE": "100000",
         "LOGWATCH_VAR_DIR": str(var_dir),
     }
@@ -269,7 +265,7 @@ def start_api(es_url: str, kafka: str, topic: str, var_dir: Path) -> tuple[subpr
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=REPO_ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -283,7 +279,9 @@ def start_api(es_url: str, kafka: str, topic: str, var_dir: Path) -> tuple[subpr
     raise RuntimeError(f"the API did not start; see {var_dir / 'api.log'}")
 
 
-def bench_http(api_url: str, es_url: str, anchor: datetime, total: int, concurrency: int) -> None:
+def bench_http(api_url: str, es_url: str, anchor: datetime, total: int, concurrency: int) -> dict[str, float]:
+    """Print the latency table of the API next to Elasticsearch; returns its figures in ms."""
+    figures: dict[str, float] = {}
     searches, trends = variants(anchor)
     s_bodies, t_bodies = es_bodies(searches, trends)
     es_search = f"{es_url}/{PREFIX}/_search?ignore_unavailable=true&allow_no_indices=true"
@@ -318,9 +316,16 @@ def bench_http(api_url: str, es_url: str, anchor: datetime, total: int, concurre
         ratio95 = rows["API"][1] / rows["ES"][1]
         verdict = "meets" if rows["API"][1] < 100 else "misses"
         print(f"{name:14} API/ES p50 x{ratio50:.2f}, p95 x{ratio95:.2f}; API p95 {verdict} the 100 ms aim")
+        for via, (p50, p95, p99) in rows.items():
+            key = f"{name.strip('/').replace('/', '_')}_{via.lower()}"
+            figures.update(
+                {f"{key}_p50_ms": round(p50, 1), f"{key}_p95_ms": round(p95, 1), f"{key}_p99_ms": round(p99, 1)}
+            )
+    return figures
 
 
-def bench_tail(api_url: str, kafka: str, topic: str, count: int) -> None:
+def bench_tail(api_url: str, kafka: str, topic: str, count: int) -> dict[str, float]:
+    """Print the live tail's delivery rate and latency; returns them."""
     from kafka import KafkaProducer
     from websockets.sync.client import connect
 
@@ -379,6 +384,11 @@ def bench_tail(api_url: str, kafka: str, topic: str, count: int) -> None:
         f"({len(received) / total_s:,.0f}/s); produce-to-client latency p50 {p50:.0f} ms, p95 {p95:.0f} ms"
         f" (first-to-last delivery span {elapsed:.1f} s)"
     )
+    return {
+        "tail_delivered_per_s": round(len(received) / total_s),
+        "tail_p50_ms": round(p50),
+        "tail_p95_ms": round(p95),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -394,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = None
     work = Path(tempfile.mkdtemp(prefix="bench_api_"))
     if not args.es_url or not args.kafka:
-        from tests.services import TestStack
+        from infra.teststack import TestStack
 
         stack = TestStack(work / "var")
         print("starting Elasticsearch and Kafka for the benchmark ...")
@@ -415,8 +425,9 @@ def main(argv: list[str] | None = None) -> int:
             f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
             "(everything, Elasticsearch included, shares them)"
         )
-        bench_http(api_url, args.es_url, anchor, args.requests, args.concurrency)
-        bench_tail(api_url, args.kafka, topic, args.tail_docs)
+        figures = bench_http(api_url, args.es_url, anchor, args.requests, args.concurrency)
+        figures.update(bench_tail(api_url, args.kafka, topic, args.tail_docs))
+        print(json.dumps({"bench": "api", "docs": args.docs, **figures}))
     finally:
         if admin is not None:
             try:  # a fresh client: the first one's idle connection may have been closed by the broker by now

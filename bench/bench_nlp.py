@@ -1,11 +1,12 @@
 """Benchmark the log classifier: messages per second per core for classify_batch, and model memory.
 
-Usage: ``python bench/bench_nlp.py [--model PATH] [--batch 10000] [--batches 20]``
+Usage: ``python -m bench.bench_nlp [--model PATH] [--batch 10000] [--batches 20]``
 
 Messages are the committed corpus lines (real-world shapes from 100+ kinds of software), shuffled
 and repeated to fill the batches. Arrow's and BLAS's thread pools are pinned to one thread so the
 work runs on one core, the way one Spark task runs the pandas UDF, and throughput is computed from
 the process's CPU time (not wall time), so a busy shared machine does not distort the per-core figure.
+Medians are :func:`bench.stats.percentile` at 50. Ends with one JSON line of the same figures.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import json
 import logging
 import os
 import random
-import statistics
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -29,10 +29,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import pyarrow as pa  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from nlp import load_classifier  # noqa: E402
-from nlp.artifact import default_model_path  # noqa: E402
+from bench.stats import percentile  # noqa: E402
+from nlp import default_model_path, load_classifier  # noqa: E402
 from nlp.corpus import DEFAULT_CORPUS  # noqa: E402
 from nlp.training import train  # noqa: E402
 
@@ -106,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     classifier.classify_batch(cold)
     cold_s = time.process_time() - start
 
-    median = statistics.median(timings)
+    median = percentile(timings, 50)
     print(
         f"model {classifier.version} ({path}), vocabulary {len(classifier.pipeline.named_steps['tfidf'].vocabulary_)}"
     )
@@ -114,10 +112,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  median {median * 1000:.1f} ms/batch -> {args.batch / median:,.0f} msgs/s per core")
     print(f"  best   {min(timings) * 1000:.1f} ms/batch -> {args.batch / min(timings):,.0f} msgs/s per core")
     print(f"  all-distinct batch: {cold_s * 1000:.1f} ms -> {args.batch / cold_s:,.0f} msgs/s per core")
-    print(f"  wall-clock median {statistics.median(wall) * 1000:.1f} ms/batch (depends on machine load)")
+    print(f"  wall-clock median {percentile(wall, 50) * 1000:.1f} ms/batch (depends on machine load)")
     print(
         f"model memory: {model_bytes / 2**20:.1f} MiB held by Python after load (peak {load_peak / 2**20:.1f} MiB), "
         f"process RSS +{rss_after - rss_before:.1f} MiB; artifact on disk {path.stat().st_size / 1024:.0f} KiB"
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "nlp",
+                "model_version": classifier.version,
+                "median_msgs_per_s_per_core": round(args.batch / median),
+                "best_msgs_per_s_per_core": round(args.batch / min(timings)),
+                "distinct_msgs_per_s_per_core": round(args.batch / cold_s),
+                "model_mib": round(model_bytes / 2**20, 1),
+            }
+        )
     )
     return 0
 

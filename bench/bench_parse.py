@@ -1,15 +1,17 @@
 """Throughput of raw line parsing and secret redaction on one core, on the Loghub mix.
 
-Run: ``.venv/bin/python bench/bench_parse.py [--rounds N] [--loghub DIR]``.
+Run: ``.venv/bin/python -m bench.bench_parse [--rounds N] [--loghub DIR]``.
 Data: the 2,000-line Loghub samples of 8 systems (github.com/logpai/loghub; Zhu et al., ISSRE 2023),
 read from ../shared/data/loghub; they are never copied into the repository.
 Prints per-system detection rates, then lines/s for ``parse_line`` and ``redact``: lines per second of
-this process's CPU time (so other load on a shared machine does not count against it), best of N rounds.
+this process's CPU time (so other load on a shared machine does not count against it), best of N rounds;
+then one JSON line of the same rates.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
@@ -17,10 +19,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from streaming.formats import parse_line  # noqa: E402
-from streaming.redact import redact  # noqa: E402
+from streaming.formats import parse_line
+from streaming.redact import redact
 
 __all__ = ["main"]
 
@@ -92,15 +92,24 @@ def main() -> None:
     mix = [line for lines in systems.values() for line in lines]
     redactions = sum(redact(line)[1] for line in mix)
     print(f"\nmix: {len(mix)} lines from {len(systems)} systems; {redactions} redactions in the mix")
-    print(f"parse_line            {best_rate(parse_all, mix, args.rounds):>10,.0f} lines/s")
-    print(f"redact                {best_rate(redact_all, mix, args.rounds):>10,.0f} lines/s")
     clean = [line for line in mix if redact(line)[1] == 0]
-    print(f"redact (no secret)    {best_rate(redact_all, clean, args.rounds):>10,.0f} lines/s")
     short = [line for line in clean if len(line) <= 120]
-    print(f"redact (no secret, <= 120 chars) {best_rate(redact_all, short, args.rounds):>,.0f} lines/s")
-    print(f"parse_line + redact   {best_rate(parse_and_redact, mix, args.rounds):>10,.0f} lines/s")
+    rates = {
+        "parse_line": best_rate(parse_all, mix, args.rounds),
+        "redact": best_rate(redact_all, mix, args.rounds),
+        "redact_no_secret": best_rate(redact_all, clean, args.rounds),
+        "redact_no_secret_short": best_rate(redact_all, short, args.rounds),
+        "parse_line_and_redact": best_rate(parse_and_redact, mix, args.rounds),
+    }
+    print(f"parse_line            {rates['parse_line']:>10,.0f} lines/s")
+    print(f"redact                {rates['redact']:>10,.0f} lines/s")
+    print(f"redact (no secret)    {rates['redact_no_secret']:>10,.0f} lines/s")
+    print(f"redact (no secret, <= 120 chars) {rates['redact_no_secret_short']:>,.0f} lines/s")
+    print(f"parse_line + redact   {rates['parse_line_and_redact']:>10,.0f} lines/s")
     for system, lines in systems.items():
-        print(f"  parse_line {system:<10} {best_rate(parse_all, lines, args.rounds):>10,.0f} lines/s")
+        rates[f"parse_line_{system}"] = best_rate(parse_all, lines, args.rounds)
+        print(f"  parse_line {system:<10} {rates[f'parse_line_{system}']:>10,.0f} lines/s")
+    print(json.dumps({"bench": "parse", **{f"{name}_lines_per_s": round(rate) for name, rate in rates.items()}}))
 
 
 if __name__ == "__main__":

@@ -1,18 +1,20 @@
 """The streaming pipeline against Elasticsearch's own ceiling: throughput and produce-to-searchable latency.
 
-Run: ``.venv/bin/python bench/bench_pipeline.py [--events 60000] [--rate 5000] [--seconds 30]``.
+Run: ``.venv/bin/python -m bench.bench_pipeline [--events 60000] [--rate 5000] [--seconds 30]``.
 It starts its own Kafka, Elasticsearch and streaming job (``python -m streaming``, rules included) in a
-temporary folder with the tests' launcher (``tests/services.py``), and prints:
+temporary folder with the tests' launcher (:mod:`infra.teststack`), under the configuration's default topic
+and index names, and prints:
 
 (a) ceiling: the pipeline's own documents for ``--events`` demo events (parsed, redacted and classified by the
     job's code) bulk-indexed straight into Elasticsearch with ``elasticsearch.helpers.parallel_bulk``, docs/s;
 (b) pipeline: the same number of events produced to ``logs`` in one burst, from the first send until all are
     searchable (``_count`` on the alias, polled every 0.2 s), events/s, and its ratio to (a);
 (c) latency at a steady ``--rate`` for ``--seconds``: one event in 100 carries a probe id; the time from
-    writing it to the producer until a search finds it (polled every 0.1 s, so +0-0.1 s), p50/p95/p99/max.
+    writing it to the producer until a search finds it (polled every 0.1 s, so +0-0.1 s), p50/p95/p99/max
+    (:func:`bench.stats.percentile`).
     The same at a light 200 events/s shows the floor (trigger interval, batch overhead, 1 s index refresh).
 (d) alerting: 25 security events at ERROR for a new service sent at once (the shipped rule
-    security-errors-burst), until the firing alert is on ``alerts``, 5 trials. bench/bench_alerting.py measures
+    security-errors-burst), until the firing alert is on ``alerts``, 5 trials. bench.bench_alerting measures
     the rest of the way, ``alerts`` to the chat servers.
 
 Events go out through kcat (librdkafka) when installed, so the producer is not the bottleneck; else
@@ -27,7 +29,6 @@ import logging
 import random
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -36,20 +37,18 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import pandas as pd
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-import pandas as pd  # noqa: E402
-from bench_alerting import percentile  # noqa: E402  (bench/ is first on a script's sys.path)
-from elasticsearch import Elasticsearch, NotFoundError, helpers  # noqa: E402
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
-
-from producers.event import exception_info, normalize_level  # noqa: E402
-from producers.loadgen.generate import EventPool  # noqa: E402
-from streaming.classify import label  # noqa: E402
-from streaming.es_index import ALIAS, ensure_template  # noqa: E402
-from streaming.parse import KAFKA_COLUMNS, parse_frame  # noqa: E402
-from streaming.sink import document  # noqa: E402
-from tests.services import TestStack  # noqa: E402
+from bench.stats import percentile
+from infra.teststack import TestStack
+from producers.event import exception_info, normalize_level
+from producers.loadgen.generate import EventPool
+from streaming.classify import label
+from streaming.es_index import ensure_template
+from streaming.parse import KAFKA_COLUMNS, parse_frame
+from streaming.sink import document
 
 __all__ = ["main"]
 
@@ -79,12 +78,13 @@ class Events:
 
 
 class Sender:
-    """Writes ``(key, value)`` events to ``logs``: through kcat's stdin when installed, else kafka-python."""
+    """Writes ``(key, value)`` events to ``topic``: through kcat's stdin when installed, else kafka-python."""
 
-    def __init__(self, bootstrap: str) -> None:
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.topic = topic
         self.kcat = shutil.which("kcat") or shutil.which("kafkacat")
         if self.kcat:
-            argv = [self.kcat, "-P", "-b", bootstrap, "-t", "logs", "-K", "\t", "-X", "linger.ms=5", "-z", "gzip"]
+            argv = [self.kcat, "-P", "-b", bootstrap, "-t", topic, "-K", "\t", "-X", "linger.ms=5", "-z", "gzip"]
             self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, bufsize=1 << 20)
         else:
             self.producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, batch_size=256 * 1024)
@@ -98,7 +98,7 @@ class Sender:
             assert self.process.stdin is not None
             self.process.stdin.write(key.encode() + b"\t" + value + b"\n")
         else:
-            self.producer.send("logs", key=key.encode(), value=value)
+            self.producer.send(self.topic, key=key.encode(), value=value)
 
     def flush(self) -> None:
         if self.kcat:
@@ -117,12 +117,12 @@ class Sender:
             self.producer.close(10)
 
 
-def documents(events: Events, n: int) -> list[dict[str, object]]:
-    """The documents the job would write for ``n`` events, made by the job's own stages."""
+def documents(events: Events, n: int, topic: str) -> list[dict[str, object]]:
+    """The documents the job would write for ``n`` events read from ``topic``, made by the job's own stages."""
     now = pd.Timestamp(datetime.now(UTC).replace(tzinfo=None))
     lines = [events.line(i) for i in range(n)]
     frame = pd.DataFrame(
-        [(k.encode(), v, "logs", 0, i, now) for i, (k, v) in enumerate(lines)], columns=list(KAFKA_COLUMNS)
+        [(k.encode(), v, topic, 0, i, now) for i, (k, v) in enumerate(lines)], columns=list(KAFKA_COLUMNS)
     )
     rows = parse_frame(frame)
     label(rows)
@@ -144,12 +144,12 @@ def ceiling(es: Elasticsearch, docs: list[dict[str, object]]) -> float:
     return len(docs) / elapsed
 
 
-def searchable(es: Elasticsearch, refresh: bool = False) -> int:
-    """Documents a search finds now; ``refresh`` first makes everything indexed so far searchable."""
+def searchable(es: Elasticsearch, alias: str, refresh: bool = False) -> int:
+    """Documents a search of ``alias`` finds now; ``refresh`` first makes everything indexed so far searchable."""
     try:
         if refresh:
-            es.indices.refresh(index=ALIAS)
-        return int(es.count(index=ALIAS)["count"])
+            es.indices.refresh(index=alias)
+        return int(es.count(index=alias)["count"])
     except NotFoundError:  # nothing indexed yet: the alias comes with the first daily index
         return 0
 
@@ -164,10 +164,11 @@ def wait_until(check: Callable[[], bool], timeout_s: float, poll_s: float = 0.2)
     return time.monotonic()
 
 
-def throughput(es: Elasticsearch, bootstrap: str, events: Events, n: int) -> tuple[float, float, str]:
+def throughput(stack: TestStack, es: Elasticsearch, bootstrap: str, events: Events, n: int) -> tuple[float, float, str]:
     """(b): events/s from the first send of a burst of ``n`` until all are searchable; and the send rate."""
-    before = searchable(es, refresh=True)
-    sender = Sender(bootstrap)
+    alias = stack.indices.logs
+    before = searchable(es, alias, refresh=True)
+    sender = Sender(bootstrap, stack.topics.logs)
     lines = [events.line(i) for i in range(n)]
     started = time.monotonic()
     for key, value in lines:
@@ -175,7 +176,7 @@ def throughput(es: Elasticsearch, bootstrap: str, events: Events, n: int) -> tup
     sender.close()
     sent_s = time.monotonic() - started
     # No forced refresh here: the index's own refresh interval is part of "searchable".
-    done = wait_until(lambda: searchable(es) >= before + n, 600)
+    done = wait_until(lambda: searchable(es, alias) >= before + n, 600)
     if done is None:
         raise SystemExit(f"(b): {n} events not all searchable after 600 s")
     return n / (done - started), n / sent_s, sender.name
@@ -194,7 +195,9 @@ def paced(rate: float, seconds: float) -> Iterator[int]:
         time.sleep(0.005)
 
 
-def latency(es: Elasticsearch, bootstrap: str, events: Events, rate: float, seconds: float) -> tuple[list[float], int]:
+def latency(
+    stack: TestStack, es: Elasticsearch, bootstrap: str, events: Events, rate: float, seconds: float
+) -> tuple[list[float], int]:
     """(c): seconds from writing each probe event to a search finding it; and how many probes never showed."""
     sent: dict[str, float] = {}
     seen: dict[str, float] = {}
@@ -205,7 +208,7 @@ def latency(es: Elasticsearch, bootstrap: str, events: Events, rate: float, seco
             outstanding = [p for p in list(sent) if p not in seen]
             if outstanding:
                 reply = es.search(
-                    index=ALIAS,
+                    index=stack.indices.logs,
                     query={"terms": {"attributes.probe": outstanding[:5000]}},
                     source_includes=["attributes.probe"],
                     size=len(outstanding[:5000]),
@@ -217,7 +220,7 @@ def latency(es: Elasticsearch, bootstrap: str, events: Events, rate: float, seco
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    sender = Sender(bootstrap)
+    sender = Sender(bootstrap, stack.topics.logs)
     for i in paced(rate, seconds):
         if i % 100 == 0:
             probe = uuid.uuid4().hex
@@ -234,10 +237,10 @@ def latency(es: Elasticsearch, bootstrap: str, events: Events, rate: float, seco
     return [seen[p] - sent[p] for p in seen], len(sent) - len(seen)
 
 
-def alert_latency(bootstrap: str, trials: int) -> tuple[list[float], int]:
+def alert_latency(stack: TestStack, bootstrap: str, trials: int) -> tuple[list[float], int]:
     """(d): seconds from sending a brute-force burst for a new service until its firing alert is on ``alerts``."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    alerts = TopicPartition("alerts", 0)
+    alerts = TopicPartition(stack.topics.alerts, 0)
     consumer.assign([alerts])
     consumer.seek_to_end(alerts)
     producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=0)
@@ -252,7 +255,7 @@ def alert_latency(bootstrap: str, trials: int) -> tuple[list[float], int]:
                 "service": service,
                 "message": f"Failed password for invalid user admin from 203.0.113.{j} port 22 ssh2",
             }
-            producer.send("logs", key=service.encode(), value=json.dumps(event).encode())
+            producer.send(stack.topics.logs, key=service.encode(), value=json.dumps(event).encode())
         producer.flush()
         fired = None
         while fired is None and time.monotonic() < started + 60:
@@ -295,29 +298,29 @@ def main(argv: list[str] | None = None) -> int:
         bootstrap, es_url = stack.start_kafka(), stack.start_elasticsearch()
         es = Elasticsearch(es_url, request_timeout=120)
         events = Events()
-        rate_a = ceiling(es, documents(events, args.events))
+        rate_a = ceiling(es, documents(events, args.events, stack.topics.logs))
         print(f"(a) ceiling: parallel_bulk of {args.events:,} pipeline documents: {rate_a:,.0f} docs/s")
 
         env = dict(item.split("=", 1) for item in args.env)
         stack.supervisor.start(stack.streaming_service(bootstrap, es_url, **env))
         warm = 2000  # Python workers started, model loaded, first index created
-        sender = Sender(bootstrap)
+        sender = Sender(bootstrap, stack.topics.logs)
         for i in range(warm):
             sender.send(*events.line(i))
         sender.close()
-        if wait_until(lambda: searchable(es, refresh=True) >= warm, 300) is None:
+        if wait_until(lambda: searchable(es, stack.indices.logs, refresh=True) >= warm, 300) is None:
             raise SystemExit("the warm-up events were not searchable after 300 s: see the streaming log")
 
-        rate_b, send_rate, via = throughput(es, bootstrap, events, args.events)
+        rate_b, send_rate, via = throughput(stack, es, bootstrap, events, args.events)
         print(
             f"(b) pipeline: {args.events:,} events sent by {via} at {send_rate:,.0f} ev/s, all searchable at "
             f"{rate_b:,.0f} ev/s end to end = {rate_b / rate_a:.2f} of the ceiling (aim: 0.5)"
         )
-        floor = report_latency("(c) latency at 200 ev/s", *latency(es, bootstrap, events, 200, 20))
+        floor = report_latency("(c) latency at 200 ev/s", *latency(stack, es, bootstrap, events, 200, 20))
         time.sleep(5)
         at_rate = f"(c) latency at {args.rate:,.0f} ev/s"
-        loaded = report_latency(at_rate, *latency(es, bootstrap, events, args.rate, args.seconds))
-        alerting = report_latency("(d) burst sent -> firing alert on `alerts`", *alert_latency(bootstrap, 5))
+        loaded = report_latency(at_rate, *latency(stack, es, bootstrap, events, args.rate, args.seconds))
+        alerting = report_latency("(d) burst sent -> firing alert on `alerts`", *alert_latency(stack, bootstrap, 5))
         print(
             json.dumps(
                 {

@@ -1,13 +1,13 @@
 """Cost of logging through the producer in the calling thread, and throughput to a real Kafka vs kcat.
 
-Run: ``.venv/bin/python bench/bench_producer.py [--bootstrap HOST:PORT] [--events N]``.
-Without ``--bootstrap`` it starts its own broker (tests.services.TestStack, ~10-40 s). Events go to a
-temporary topic that is deleted afterwards, never to ``logs``.
+Run: ``.venv/bin/python -m bench.bench_producer [--bootstrap HOST:PORT] [--events N]``.
+Without ``--bootstrap`` it starts its own broker (:class:`infra.teststack.TestStack`, ~10-40 s). Events go to a
+temporary topic that is deleted afterwards, never to the logs topic.
 
 Figures:
 - ``emit()`` and ``logger.info()`` latency per call in the calling thread, p50/p99/p99.9/max in µs, with
-  the broker connected and the sender thread working (wall clock), plus the calling thread's CPU time
-  per call (not inflated by other processes on a shared machine);
+  the broker connected and the sender thread working (wall clock; :func:`bench.stats.percentile`), plus the
+  calling thread's CPU time per call (not inflated by other processes on a shared machine);
 - ``logger.info()`` through a do-nothing handler: the cost of Python logging itself, for reference;
 - throughput: the same serialized events sent by the producer and by kcat (librdkafka; Debian package
   ``kafkacat``), with acks=all and gzip, in events per wall second and per CPU second of the sender.
@@ -31,12 +31,11 @@ from array import array
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import kafka
+from kafka.admin import KafkaAdminClient, NewTopic
 
-import kafka  # noqa: E402
-from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
-
-from producers import KafkaLogHandler, LogProducer  # noqa: E402
+from bench.stats import percentile
+from producers import KafkaLogHandler, LogProducer
 
 __all__ = ["main"]
 
@@ -44,13 +43,11 @@ MESSAGE = "Search query 'jazz piano' by user u48213 returned 134 results in 38 m
 
 
 def percentiles(samples: array[int]) -> str:
-    ordered = sorted(samples)
-    n = len(ordered)
-
-    def at(q: float) -> float:
-        return ordered[min(n - 1, int(q * n))] / 1000
-
-    return f"p50 {at(0.50):6.1f}  p99 {at(0.99):6.1f}  p99.9 {at(0.999):7.1f}  max {ordered[-1] / 1000:8.1f} µs"
+    us = [ns / 1000 for ns in samples]
+    return (
+        f"p50 {percentile(us, 50):6.1f}  p99 {percentile(us, 99):6.1f}  p99.9 {percentile(us, 99.9):7.1f}  "
+        f"max {max(us):8.1f} µs"
+    )
 
 
 def timed(calls: int, fn: Callable[[int], object], pace_s: float = 0.0) -> tuple[array[int], array[int]]:
@@ -70,30 +67,36 @@ def timed(calls: int, fn: Callable[[int], object], pace_s: float = 0.0) -> tuple
     return wall, cpu
 
 
-def report(label: str, samples: tuple[array[int], array[int]], aim_us: float | None = None) -> None:
+def report(label: str, samples: tuple[array[int], array[int]], aim_us: float | None = None) -> float:
+    """Print the wall and CPU figures of one measurement; returns the wall p99 in µs."""
     wall, cpu = samples
-    p99 = sorted(wall)[int(0.99 * len(wall))] / 1000
+    p99 = percentile(wall, 99) / 1000
     verdict = "" if aim_us is None else (f"  [aim p99 < {aim_us:g} µs: {'met' if p99 < aim_us else 'NOT met'}]")
     print(f"  {label:<44} wall {percentiles(wall)}{verdict}")
     print(f"  {'':<44} cpu  {percentiles(cpu)}")
+    return round(p99, 2)
 
 
-def latency(bootstrap: str, topic: str, calls: int) -> None:
+def latency(bootstrap: str, topic: str, calls: int) -> dict[str, float]:
+    """Print the calling-thread cost of each way to log; returns each one's wall p99 in µs."""
+    p99: dict[str, float] = {}
     producer = LogProducer(
         "bench", bootstrap_servers=bootstrap, topic=topic, max_queue_events=2_000_000, max_queue_bytes=2 << 30
     )
     producer.emit("INFO", "warm-up")
     producer.flush(30)
     print(f"\nCalling-thread cost per call (broker connected, sender thread sending; {calls} calls each)")
-    report("emit(level, message), tight loop", timed(calls, lambda i: producer.emit("INFO", MESSAGE)), 20)
+    p99["emit"] = report("emit(level, message), tight loop", timed(calls, lambda i: producer.emit("INFO", MESSAGE)), 20)
     producer.flush(120)
-    report(
+    p99["emit_attributes"] = report(
         "emit(level, message, **4 attributes)",
         timed(calls, lambda i: producer.emit("INFO", MESSAGE, user_id=i, query="jazz piano", hits=134, ms=38.2)),
         20,
     )
     producer.flush(120)
-    report("emit(), paced at ~1000/s", timed(min(calls, 5000), lambda i: producer.emit("INFO", MESSAGE), 0.001), 20)
+    p99["emit_paced"] = report(
+        "emit(), paced at ~1000/s", timed(min(calls, 5000), lambda i: producer.emit("INFO", MESSAGE), 0.001), 20
+    )
 
     log = logging.getLogger("bench.app")
     log.propagate = False
@@ -101,7 +104,7 @@ def latency(bootstrap: str, topic: str, calls: int) -> None:
     handler = KafkaLogHandler(producer)
     log.addHandler(handler)
     producer.flush(120)
-    report(
+    p99["handler"] = report(
         "logger.info(msg, args, extra=) via handler",
         timed(calls, lambda i: log.info("Search query %r returned %d results", "jazz", i, extra={"ms": 38})),
         20,
@@ -114,7 +117,7 @@ def latency(bootstrap: str, topic: str, calls: int) -> None:
 
     null = Nothing()
     log.addHandler(null)
-    report(
+    p99["null_handler"] = report(
         "same logger.info via a do-nothing handler",
         timed(calls, lambda i: log.info("Search query %r returned %d results", "jazz", i, extra={"ms": 38})),
     )
@@ -122,6 +125,7 @@ def latency(bootstrap: str, topic: str, calls: int) -> None:
     pending = producer.close(120)
     stats = producer.stats()
     print(f"  (delivered {stats.sent}, dropped {stats.dropped_total}, pending {pending})")
+    return p99
 
 
 def serialized_events(n: int) -> list[tuple[str, bytes]]:
@@ -223,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = None
     bootstrap = args.bootstrap
     if bootstrap is None:
-        from tests.services import TestStack
+        from infra.teststack import TestStack
 
         stack = TestStack(Path(tempfile.mkdtemp(prefix="bench-producer-")))
         print("starting a temporary Kafka broker ...", flush=True)
@@ -238,13 +242,15 @@ def main(argv: list[str] | None = None) -> int:
             f"producer benchmark: kafka-python {kafka.__version__}, Python {platform.python_version()}, "
             f"{os.cpu_count()} CPUs, load average {load[0]:.1f}, codec {codec}, acks=all, broker {bootstrap}"
         )
-        latency(bootstrap, topic, args.calls)
+        summary: dict[str, object] = {"bench": "producer"}
+        summary.update({f"{name}_p99_us": value for name, value in latency(bootstrap, topic, args.calls).items()})
 
         events = serialized_events(args.events)
         size = sum(len(v) for _k, v in events) / len(events)
         print(f"\nThroughput: {len(events)} serialized events (avg {size:.0f} bytes), acks=all, gzip")
         ours_wall, ours_cpu = producer_throughput(bootstrap, topic, events)
         print(f"  LogProducer (kafka-python)   {ours_wall:10,.0f} ev/s wall   {ours_cpu:10,.0f} ev/s per CPU-second")
+        summary["producer_events_per_s"] = round(ours_wall)
         kcat = shutil.which("kcat") or shutil.which("kafkacat")
         if kcat is None:
             print("  kcat: not installed (Debian package kafkacat: apt-get install kafkacat); ratio skipped")
@@ -254,12 +260,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"  kcat (librdkafka)            {kcat_wall:10,.0f} ev/s wall   {kcat_cpu:10,.0f} ev/s per CPU-second"
             )
             ratio = ours_wall / kcat_wall
+            summary.update(kcat_events_per_s=round(kcat_wall), ratio=round(ratio, 3))
             print(
                 f"  ratio LogProducer / kcat: {ratio:.2f} wall, {ours_cpu / kcat_cpu:.2f} per CPU-second "
                 f"[aim >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'}]"
             )
         print(f"\nload average now {os.getloadavg()[0]:.1f} (figures on a shared machine vary with it)")
-        print(json.dumps({"bootstrap": bootstrap, "topic": topic}))
+        print(json.dumps(summary))
     finally:
         try:
             admin.delete_topics([topic])

@@ -1,17 +1,20 @@
 """Alert latency and throughput of the windowed rules query (streaming.rules) on a real Kafka broker.
 
-Run: ``.venv/bin/python bench/bench_rules.py [--bootstrap HOST:PORT] [--rate N] [--trials N] [--backlog N]``.
-Without ``--bootstrap`` it starts its own broker (tests.services.TestStack, ~10-40 s). Documents go to
-temporary topics, never to ``logs.classified`` or ``alerts``.
+Run: ``.venv/bin/python -m bench.bench_rules [--bootstrap HOST:PORT] [--rate N] [--trials N] [--backlog N]``.
+Without ``--bootstrap`` it starts its own broker (:class:`infra.teststack.TestStack`, ~10-40 s). Documents go
+to temporary topics, never to the configured classified or alerts topics.
 
 Figures:
 - alert latency under load: ``--rate`` classified documents per second from 20 services run through the
   default rules plus one bench threshold rule (50 errors of one service in 1 minute); then, per trial, a
   fresh service logs 49 errors, and the 50th is timed from its send to the alert's arrival on the alerts
-  topic (p50/p95/max), next to the query's batch durations (Spark progress, p50/p95);
+  topic (p50/p95/max, :func:`bench.stats.percentile`), next to the query's batch durations (Spark progress,
+  p50/p95);
 - drain throughput: a backlog of ``--backlog`` documents read by a fresh query with the configured
   ``maxOffsetsPerTrigger``: documents per second from the query's start to the last batch, and the best
   batch's processed rows per second.
+
+Ends with one JSON line of the same figures.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import argparse
 import json
 import logging
 import os
-import statistics
 import sys
 import tempfile
 import threading
@@ -29,14 +31,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import KafkaAdminClient, NewTopic
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
-from kafka.admin import KafkaAdminClient, NewTopic  # noqa: E402
-
-from core.config import REPO_ROOT, Config, load_config  # noqa: E402
-from streaming.rules import DEFAULT_RULES_FILE, Match, ThresholdRule, load_rules, start_rules_query  # noqa: E402
-from streaming.rules.alerts import rfc3339_ms  # noqa: E402
+from bench.stats import percentile
+from core.config import Config, load_config
+from core.contract import rfc3339_ms
+from streaming.rules import DEFAULT_RULES_FILE, Match, ThresholdRule, load_rules, start_rules_query
 
 __all__ = ["main"]
 
@@ -106,16 +107,12 @@ class AlertWatcher(threading.Thread):
         self.consumer.close()
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def batch_durations(progress: list[Any]) -> list[float]:
     return [float(p.durationMs["triggerExecution"]) for p in progress if int(p.numInputRows) > 0]
 
 
-def bench_latency(spark: Any, config: Config, args: argparse.Namespace, work: Path, bootstrap: str) -> None:
+def bench_latency(spark: Any, config: Config, args: argparse.Namespace, work: Path, bootstrap: str) -> dict[str, float]:
+    """Alert latency under load; returns its figures in ms."""
     source, alerts = create_topics(bootstrap, 3)
     rules = [*load_rules(DEFAULT_RULES_FILE), BENCH_RULE]
     query = start_rules_query(
@@ -159,19 +156,28 @@ def bench_latency(spark: Any, config: Config, args: argparse.Namespace, work: Pa
         query.stop()
         producer.close()
     trigger_ms = config.streaming.rules_trigger_interval_ms
+    figures = {
+        "alert_p50_ms": round(percentile(latencies, 50) * 1000),
+        "alert_p95_ms": round(percentile(latencies, 95) * 1000),
+        "alert_max_ms": round(max(latencies) * 1000),
+        "batch_p50_ms": round(percentile(durations, 50)),
+        "batch_p95_ms": round(percentile(durations, 95)),
+    }
     print(
         f"alert latency at {args.rate:,}/s background, {len(rules)} rules, trigger {trigger_ms} ms: "
-        f"p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
-        f"max {max(latencies) * 1000:.0f} ms over {len(latencies)} trials"
+        f"p50 {figures['alert_p50_ms']} ms, p95 {figures['alert_p95_ms']} ms, "
+        f"max {figures['alert_max_ms']} ms over {len(latencies)} trials"
     )
     print(
-        f"  batch duration (triggerExecution) p50 {statistics.median(durations):.0f} ms, "
-        f"p95 {percentile(durations, 0.95):.0f} ms over {len(durations)} batches; "
+        f"  batch duration (triggerExecution) p50 {figures['batch_p50_ms']} ms, "
+        f"p95 {figures['batch_p95_ms']} ms over {len(durations)} batches; "
         f"background sent {background.sent:,} documents"
     )
+    return figures
 
 
-def bench_drain(spark: Any, config: Config, args: argparse.Namespace, work: Path, bootstrap: str) -> None:
+def bench_drain(spark: Any, config: Config, args: argparse.Namespace, work: Path, bootstrap: str) -> dict[str, float]:
+    """Drain throughput of a backlog; returns its figures."""
     source, alerts = create_topics(bootstrap, 3)
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=20, batch_size=512 * 1024)
     values = [doc(f"bg-{i % 20}", "ERROR" if i % 500 == 0 else "INFO", i) for i in range(args.backlog)]
@@ -197,8 +203,9 @@ def bench_drain(spark: Any, config: Config, args: argparse.Namespace, work: Path
     print(
         f"drain: {args.backlog:,} documents in {elapsed:.1f} s = {args.backlog / elapsed:,.0f}/s including query start "
         f"({len(durations)} batches of up to {config.spark.max_offsets_per_trigger:,}, "
-        f"batch p50 {statistics.median(durations):.0f} ms, best batch {best:,.0f} rows/s)"
+        f"batch p50 {percentile(durations, 50):.0f} ms, best batch {best:,.0f} rows/s)"
     )
+    return {"drain_docs_per_s": round(args.backlog / elapsed), "drain_best_batch_rows_per_s": round(best)}
 
 
 def create_topics(bootstrap: str, partitions: int) -> tuple[str, str]:
@@ -226,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = None
     bootstrap = args.bootstrap
     if bootstrap is None:
-        from tests.services import TestStack
+        from infra.teststack import TestStack
 
         stack = TestStack(work / "var-kafka")
         bootstrap = stack.start_kafka()
@@ -234,9 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     from infra.stack import SPARK_POM
     from streaming.session import spark_session
 
-    fetch_jars(SPARK_POM, REPO_ROOT / "var" / "jars" / "spark")
+    # The jars `make setup` fetched under the configured var_dir, shared rather than fetched again.
+    jars = load_config().var_dir / "jars"
+    fetch_jars(SPARK_POM, jars / "spark")
     (work / "var").mkdir()
-    os.symlink(REPO_ROOT / "var" / "jars", work / "var" / "jars")
+    os.symlink(jars, work / "var" / "jars")
     env = {
         "LOGWATCH_VAR_DIR": str(work / "var"),
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
@@ -248,8 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     spark = spark_session(config, app_name="logwatch-bench-rules")
     spark.sparkContext.setLogLevel("ERROR")
     try:
-        bench_latency(spark, config, args, work, bootstrap)
-        bench_drain(spark, config, args, work, bootstrap)
+        figures = bench_latency(spark, config, args, work, bootstrap)
+        figures.update(bench_drain(spark, config, args, work, bootstrap))
+        print(json.dumps({"bench": "rules", "rate": args.rate, **figures}))
     finally:
         spark.stop()
         if stack is not None:

@@ -222,7 +222,7 @@ class SilenceStore:
         _log_created(silence)
         return silence
 
-    def list(self, *, include_expired: bool = False) -> list[Silence]:
+    def search(self, *, include_expired: bool = False) -> list[Silence]:
         """Silences, newest first; none when no silence was ever created."""
         try:
             return parse_search(self._es.search(**search_request(self.index, include_expired=include_expired)))
@@ -258,7 +258,7 @@ class AsyncSilenceStore:
         _log_created(silence)
         return silence
 
-    async def list(self, *, include_expired: bool = False) -> list[Silence]:
+    async def search(self, *, include_expired: bool = False) -> list[Silence]:
         """Silences, newest first; none when no silence was ever created."""
         try:
             response = await self._es.search(**search_request(self.index, include_expired=include_expired))

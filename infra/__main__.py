@@ -7,9 +7,9 @@ import logging
 import sys
 import time
 
-from infra import stack
 from core.config import load_config
 from core.errors import LogwatchError
+from infra import stack
 from infra.supervisor import Supervisor
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from core.contract import Topics
 from infra.errors import ServiceError, SetupError
 from infra.jars import classpath, fetch_jars
 
-__all__ = ["TOPICS", "TopicSpec", "prepare", "command", "create_topics", "kafka_ready"]
+__all__ = ["TopicSpec", "topic_specs", "prepare", "command", "create_topics", "kafka_ready"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +31,23 @@ class TopicSpec:
     retention_ms: int
 
 
-# Names, partitions and retention fixed by DESIGN.md.
-TOPICS = (
-    TopicSpec("logs", 3, 7 * DAY_MS),
-    TopicSpec("logs.classified", 3, DAY_MS),
-    TopicSpec("logs.dlq", 1, 7 * DAY_MS),
-    TopicSpec("alerts", 1, DAY_MS),
-    TopicSpec("alerts.dlq", 1, 7 * DAY_MS),
-)
+def topic_specs(topics: Topics) -> tuple[TopicSpec, ...]:
+    """The topics logwatch needs: names from the configuration, partitions and retention by role.
+
+    Raw logs and both dead-letter queues are kept a week (time to replay or inspect them); the classified
+    stream and the alerts are derived from them and kept a day. The two log streams have 3 partitions, the
+    others one.
+
+    :param topics: the configured topic names (``config.topics``).
+    """
+    return (
+        TopicSpec(topics.logs, 3, 7 * DAY_MS),
+        TopicSpec(topics.classified, 3, DAY_MS),
+        TopicSpec(topics.dlq, 1, 7 * DAY_MS),
+        TopicSpec(topics.alerts, 1, DAY_MS),
+        TopicSpec(topics.alerts_dlq, 1, 7 * DAY_MS),
+    )
+
 
 LOG4J = """\
 status = warn
@@ -152,17 +162,17 @@ def kafka_ready(bootstrap_servers: str) -> bool:
         admin.close()
 
 
-def create_topics(bootstrap_servers: str, topics: tuple[TopicSpec, ...] = TOPICS) -> list[str]:
-    """Create the topics that do not exist yet; returns the names created.
+def create_topics(bootstrap_servers: str, topics: Topics) -> list[str]:
+    """Create the topics of :func:`topic_specs` that do not exist yet; returns the names created.
 
     :param bootstrap_servers: Kafka to talk to.
-    :param topics: the topics to ensure.
+    :param topics: the configured topic names (``config.topics``).
     """
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=10000)
     try:
         existing = set(admin.list_topics())
         created = []
-        for spec in (t for t in topics if t.name not in existing):
+        for spec in (t for t in topic_specs(topics) if t.name not in existing):
             try:
                 admin.create_topics(
                     [

@@ -13,8 +13,9 @@ from urllib.parse import urlsplit
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from infra import elasticsearch_node, kafka_broker
 from core.config import REPO_ROOT, Config
+from core.contract import status_path
+from infra import elasticsearch_node, kafka_broker
 from infra.errors import ServiceError
 from infra.jars import fetch_jars
 from infra.supervisor import Service, Supervisor, port_in_use
@@ -108,7 +109,7 @@ def _service(name: str, config: Config) -> Service | None:
         url = config.es.url
         return Service(name, argv, lambda: es_ready(url), ready_timeout_s=180, ports=(config.es.port,))
     if name == "streaming":
-        status = config.var_dir / "streaming" / "status.json"
+        status = status_path(config.var_dir, "streaming")
         return Service(
             name,
             _python("-m", "streaming"),
@@ -118,7 +119,7 @@ def _service(name: str, config: Config) -> Service | None:
             cwd=REPO_ROOT,
         )
     if name == "alerting":
-        status = config.var_dir / "alerting" / "status.json"
+        status = status_path(config.var_dir, "alerting")
         return Service(name, _python("-m", "alerting", "run"), _fresh_file(status, time.time()), env=env, cwd=REPO_ROOT)
     if name == "api":
         url = f"http://{config.api.host}:{config.api.port}/health"
@@ -129,6 +130,8 @@ def _service(name: str, config: Config) -> Service | None:
             "producers.demo",
             "--bootstrap",
             config.kafka.bootstrap_servers,
+            "--topic",
+            config.topics.logs,
             "--rate",
             "5",
             "--quiet",
@@ -159,7 +162,7 @@ def start(config: Config, supervisor: Supervisor, names: tuple[str, ...] = SERVI
             started.append(name)
             print(f"  {name:<14} ready in {time.monotonic() - t0:5.1f} s   log: {supervisor.log_path(name)}")
             if name == "kafka":
-                kafka_broker.create_topics(config.kafka.bootstrap_servers)
+                kafka_broker.create_topics(config.kafka.bootstrap_servers, config.topics)
     except BaseException:
         for name in reversed(started):
             supervisor.stop(name)

@@ -3,25 +3,28 @@
 TF-IDF over masked log text and a calibrated Naive Bayes model (see ``nlp/MODEL.md``), trained on the
 project's own corpus (``nlp/data/``). The streaming job calls :func:`classify_batch` from an Arrow
 pandas UDF; the API calls :func:`classify` and :func:`explain`. The module-level functions use the
-default artifact (:func:`default_model_path`), loaded once on first use.
+default artifact (:func:`default_model_path`) through :data:`default_model`, the process's one
+:class:`ModelCache`: loaded on first use, reloaded when the artifact on disk changes.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
+from typing import Final
 
-from nlp.artifact import default_model_path, load_classifier
+from nlp.artifact import ModelCache, default_model_path, load_classifier
 from nlp.errors import IncompatibleModelError, NlpError
 from nlp.model import Classifier
 
 __all__ = [
     "Classifier",
     "IncompatibleModelError",
+    "ModelCache",
     "NlpError",
     "classify",
     "classify_batch",
+    "default_model",
     "default_model_path",
     "explain",
     "load_classifier",
@@ -29,18 +32,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_default: Classifier | None = None
-_default_lock = threading.Lock()
-
-
-def _default_classifier() -> Classifier:
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = load_classifier()
-                logger.info("loaded classifier version=%s path=%s", _default.version, default_model_path())
-    return _default
+# The process's default model: the streaming job's Python workers and these functions share it.
+default_model: Final = ModelCache()
 
 
 def classify_batch(messages: Sequence[object]) -> tuple[list[str], list[float]]:
@@ -50,7 +43,7 @@ def classify_batch(messages: Sequence[object]) -> tuple[list[str], list[float]]:
     :returns: labels and confidences, in input order.
     :raises NlpError: the default model is missing or incompatible (run ``make train``).
     """
-    return _default_classifier().classify_batch(messages)
+    return default_model.get().classify_batch(messages)
 
 
 def classify(message: object) -> tuple[str, float]:
@@ -59,7 +52,7 @@ def classify(message: object) -> tuple[str, float]:
     :param message: one raw log message.
     :raises NlpError: the default model is missing or incompatible (run ``make train``).
     """
-    return _default_classifier().classify(message)
+    return default_model.get().classify(message)
 
 
 def explain(message: object, top: int = 5) -> list[tuple[str, float]]:
@@ -69,4 +62,4 @@ def explain(message: object, top: int = 5) -> list[tuple[str, float]]:
     :param top: how many tokens at most.
     :raises NlpError: the default model is missing or incompatible (run ``make train``).
     """
-    return _default_classifier().explain(message, top=top)
+    return default_model.get().explain(message, top=top)

@@ -3,6 +3,10 @@
 The metadata is read first, without unpickling anything, so a model written by another
 scikit-learn version is refused with one sentence instead of failing deep inside pickle.
 The artifact is a pickle: load only files this project wrote (they live under ``var/``).
+
+Where the default artifact lives is the configuration's (``config.model_path``: ``nlp.model_path`` or env
+``NLP_MODEL_PATH``, else ``<var_dir>/models/classifier.joblib``). :class:`ModelCache` is the one cache of a
+loaded model: it reloads when the artifact on disk changes, so a retrained model goes live without a restart.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ import json
 import logging
 import os
 import tempfile
+import threading
+import time
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -21,12 +28,14 @@ import sklearn
 from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.pipeline import Pipeline
 
+from core.config import load_config
 from nlp.errors import IncompatibleModelError, ModelNotTrainedError, NlpError
 from nlp.model import Classifier
 
 __all__ = [
     "ARTIFACT_FORMAT",
-    "REPO_ROOT",
+    "RELOAD_CHECK_S",
+    "ModelCache",
     "code_version",
     "default_model_path",
     "load_classifier",
@@ -40,7 +49,8 @@ logger = logging.getLogger(__name__)
 
 # Bump when the saved layout or the meaning of the pipeline changes.
 ARTIFACT_FORMAT: Final = 1
-REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+# How often a cache looks at the artifact's mtime; a new model is live within this long.
+RELOAD_CHECK_S: Final = 5.0
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 # Source files whose content defines what a trained model is: a change in any of them retrains.
 _CODE_FILES: Final = ("preprocess.py", "features.py", "model.py", "artifact.py", "training.py")
@@ -48,17 +58,14 @@ _FIX = "run `make train` (or `python -m nlp train --force`) to rebuild it"
 
 
 def default_model_path() -> Path:
-    """Return where the model artifact lives.
+    """Return where the model artifact lives: the configuration's ``model_path``.
 
-    ``NLP_MODEL_PATH`` if set, else ``$LOGWATCH_VAR_DIR/models/classifier.joblib``, else
-    ``<repo root>/var/models/classifier.joblib``.
+    That is ``nlp.model_path`` in ``logwatch.yaml`` or env ``NLP_MODEL_PATH`` when set, else
+    ``<var_dir>/models/classifier.joblib`` (``var_dir`` from ``logwatch.yaml`` or ``LOGWATCH_VAR_DIR``).
+
+    :raises core.errors.ConfigError: the configuration is invalid.
     """
-    explicit = os.environ.get("NLP_MODEL_PATH")
-    if explicit:
-        return Path(explicit).expanduser()
-    var_dir = os.environ.get("LOGWATCH_VAR_DIR")
-    base = Path(var_dir).expanduser() if var_dir else REPO_ROOT / "var"
-    return base / "models" / "classifier.joblib"
+    return load_config().model_path
 
 
 def metadata_path(model_path: Path) -> Path:
@@ -186,3 +193,49 @@ def load_classifier(path: Path | None = None) -> Classifier:
         return Classifier(payload["pipeline"], version=str(meta["version"]), metadata=meta)
     except (AttributeError, KeyError, ValueError) as exc:
         raise NlpError(f"Model {path} is not a fitted classifier ({exc}): {_FIX}.") from exc
+
+
+@dataclass
+class ModelCache:
+    """A loaded model, reloaded when the artifact's mtime changes (looked at every ``check_s`` at most).
+
+    Python workers of the streaming job keep one for their lifetime, so a retrained model is picked up by a
+    running query; the package's module-level functions use one too.
+
+    :param path: artifact path; :func:`default_model_path` (resolved at each look) when None.
+    :param check_s: seconds between looks at the artifact, so a batch does not cost a stat().
+    """
+
+    path: Path | None = None
+    check_s: float = RELOAD_CHECK_S
+    _model: Classifier | None = field(default=None, repr=False)
+    _mtime: int | None = None
+    _checked_at: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def get(self) -> Classifier:
+        """Return the model, loading it first if the artifact is new or changed since the last look.
+
+        :raises ModelNotTrainedError: no model has been trained at the path yet.
+        :raises IncompatibleModelError: the artifact is corrupt or from an incompatible version.
+        """
+        model = self._model
+        if model is not None and time.monotonic() - self._checked_at < self.check_s:
+            return model
+        with self._lock:
+            now = time.monotonic()
+            if self._model is not None and now - self._checked_at < self.check_s:
+                return self._model
+            self._checked_at = now
+            path = self.path or default_model_path()
+            try:
+                mtime: int | None = os.stat(path).st_mtime_ns
+            except OSError:
+                mtime = None
+            if self._model is not None and mtime is None:
+                # The artifact went away (being replaced, or deleted): keep serving the model we have.
+                return self._model
+            if self._model is None or mtime != self._mtime:
+                self._model, self._mtime = load_classifier(path), mtime
+                logger.info('model loaded version="%s" path="%s"', self._model.version, path)
+            return self._model

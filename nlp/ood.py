@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-from nlp.artifact import REPO_ROOT
+from core.config import REPO_ROOT
 from nlp.errors import TrainingDataError
 from nlp.evaluate import metrics
 from nlp.model import Classifier

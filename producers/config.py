@@ -16,9 +16,17 @@ from producers.errors import ProducerConfigError
 if TYPE_CHECKING:
     from producers.transport import Transport
 
-__all__ = ["ProducerConfig", "default_bootstrap_servers", "default_service_name", "resolve_compression"]
+__all__ = [
+    "ProducerConfig",
+    "default_bootstrap_servers",
+    "default_service_name",
+    "default_topic",
+    "resolve_compression",
+]
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
+# logwatch's default for its ``topics.logs`` (core.contract.Topics); tests/producers/test_core_agrees.py
+# holds the two together, since this package installs alone.
 DEFAULT_TOPIC = "logs"
 _SECRET_HINTS = ("password", "secret", "token", "sasl_oauth", "ssl_keyfile", "key_password")
 
@@ -28,6 +36,11 @@ Overflow = Literal["drop_new", "drop_old"]
 def default_bootstrap_servers() -> str:
     """``KAFKA_BOOTSTRAP_SERVERS`` from the environment, else 127.0.0.1:9092."""
     return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip() or DEFAULT_BOOTSTRAP
+
+
+def default_topic() -> str:
+    """``TOPICS_LOGS`` from the environment (the variable that moves logwatch's logs topic), else ``logs``."""
+    return os.environ.get("TOPICS_LOGS", "").strip() or DEFAULT_TOPIC
 
 
 def default_service_name() -> str:
@@ -61,7 +74,7 @@ class ProducerConfig:
 
     :param service: the ``service`` field of every event and the Kafka key.
     :param bootstrap_servers: Kafka to send to; default ``$KAFKA_BOOTSTRAP_SERVERS`` or 127.0.0.1:9092.
-    :param topic: the topic events go to.
+    :param topic: the topic events go to; default ``$TOPICS_LOGS`` or ``logs``.
     :param host: the ``host`` field; default this machine's hostname.
     :param env: optional ``env`` field (prod, staging...).
     :param version: optional ``version`` field (the service's release).
@@ -95,7 +108,7 @@ class ProducerConfig:
 
     service: str = field(default_factory=default_service_name)
     bootstrap_servers: str = field(default_factory=default_bootstrap_servers)
-    topic: str = DEFAULT_TOPIC
+    topic: str = field(default_factory=default_topic)
     host: str = field(default_factory=socket.gethostname)
     env: str | None = None
     version: str | None = None

@@ -52,6 +52,9 @@ EVENT_FIELDS = frozenset(
 )
 TRUNCATION_MARKER = "…[truncated {n} {unit}]"
 
+# The same table as logwatch's core.contract.LEVEL_ALIASES (this package installs alone, so it keeps a copy;
+# tests/producers/test_core_agrees.py holds the two together). Single letters are the usual one-letter level
+# columns (glog, logcat).
 _ALIASES = {
     "TRACE": "TRACE",
     "FINEST": "TRACE",
@@ -60,15 +63,20 @@ _ALIASES = {
     "DEBUG": "DEBUG",
     "FINE": "DEBUG",
     "DBG": "DEBUG",
+    "D": "DEBUG",
     "INFO": "INFO",
     "INFORMATION": "INFO",
     "NOTICE": "INFO",
     "CONFIG": "INFO",
+    "I": "INFO",
     "WARN": "WARN",
     "WARNING": "WARN",
+    "W": "WARN",
     "ERROR": "ERROR",
     "ERR": "ERROR",
+    "E": "ERROR",
     "SEVERE": "ERROR",
+    "FAILURE": "ERROR",
     "CRITICAL": "CRITICAL",
     "CRIT": "CRITICAL",
     "FATAL": "CRITICAL",
@@ -76,6 +84,7 @@ _ALIASES = {
     "EMERG": "CRITICAL",
     "EMERGENCY": "CRITICAL",
     "PANIC": "CRITICAL",
+    "F": "CRITICAL",
 }
 # Exact spellings callers use most, looked up before any string work.
 _FAST_LEVELS: dict[object, str] = {}

@@ -1,4 +1,8 @@
-"""The Elasticsearch side of the contract: daily indices, their template, and the alias readers use."""
+"""The Elasticsearch side of the contract: daily indices, their template, and the alias readers use.
+
+Every name derives from ``config.indices.logs`` (the ``prefix`` below): the daily indices are
+``<prefix>-YYYY.MM.DD``, and the index template and the alias readers search are both called ``<prefix>``.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,15 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-__all__ = ["ALIAS", "TEMPLATE_NAME", "index_template", "index_name", "ensure_template"]
-
-ALIAS = "logs_classified"
-TEMPLATE_NAME = "logs_classified"
+__all__ = ["index_template", "index_name", "ensure_template"]
 
 KEYWORD = {"type": "keyword", "ignore_above": 1024}
 
 
-def index_template(prefix: str = ALIAS) -> dict[str, Any]:
+def index_template(prefix: str) -> dict[str, Any]:
     """The index template for ``<prefix>-*``: explicit mappings, and the alias every reader searches.
 
-    :param prefix: index name prefix (the alias has the same name).
+    :param prefix: index name prefix, ``config.indices.logs`` (the alias has the same name).
     """
     return {
         "index_patterns": [f"{prefix}-*"],
@@ -78,11 +79,19 @@ def index_template(prefix: str = ALIAS) -> dict[str, Any]:
     }
 
 
-def index_name(timestamp: datetime, prefix: str = ALIAS) -> str:
-    """The daily index a document with this (UTC) timestamp belongs to."""
+def index_name(timestamp: datetime, prefix: str) -> str:
+    """The daily index a document with this (UTC) timestamp belongs to.
+
+    :param timestamp: the document's arrival time, in UTC.
+    :param prefix: index name prefix, ``config.indices.logs``.
+    """
     return f"{prefix}-{timestamp:%Y.%m.%d}"
 
 
-def ensure_template(es: Elasticsearch, prefix: str = ALIAS) -> None:
-    """Install or update the index template (idempotent)."""
+def ensure_template(es: Elasticsearch, prefix: str) -> None:
+    """Install or update the index template named ``prefix`` (idempotent).
+
+    :param es: the client.
+    :param prefix: index name prefix, ``config.indices.logs``.
+    """
     es.indices.put_index_template(name=prefix, **index_template(prefix))

@@ -108,7 +108,7 @@ def _raw_event(text: str, key: str | None, kafka_timestamp: datetime | None) -> 
 
 
 def parse_record(value: bytes | None, key: bytes | None = None, kafka_timestamp: datetime | None = None) -> Parsed:
-    """Parse a record's value: a DESIGN.md JSON event, a raw line in a known format, or why it is neither.
+    """Parse a record's value: a JSON event (docs/design.md), a raw line in a known format, or why it is neither.
 
     :param value: the record's bytes as they came from Kafka.
     :param key: the record's key: the service of a raw line that does not name one.

@@ -7,7 +7,7 @@ import logging
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -19,7 +19,9 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming.query import StreamingQuery
 
 from core.config import Config
-from nlp import NlpError, default_model_path
+from core.contract import status_path
+from core.retry import Backoff
+from nlp import NlpError
 from nlp.artifact import read_metadata
 from streaming.batch import process_partition
 from streaming.errors import StreamingError
@@ -35,8 +37,6 @@ __all__ = ["start_index_query", "run"]
 
 logger = logging.getLogger(__name__)
 
-SOURCE_TOPIC = "logs"
-
 
 def _with_headers(records: DataFrame) -> DataFrame:
     """The sink's records as Spark's Kafka writer takes them: DLQ reasons become record headers."""
@@ -45,10 +45,10 @@ def _with_headers(records: DataFrame) -> DataFrame:
 
 
 def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
-    """Start the query that parses ``logs`` and writes Elasticsearch, ``logs.classified`` and ``logs.dlq``.
+    """Start the query that parses ``topics.logs`` and writes Elasticsearch, ``topics.classified`` and ``topics.dlq``.
 
     :param spark: the session (see streaming.session).
-    :param config: services, batch bounds, and the var folder for checkpoints.
+    :param config: services, topic and index names, batch bounds, and the var folder for checkpoints.
     """
     settings = SinkSettings(
         es_url=config.es.url,
@@ -57,6 +57,8 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
         index_prefix=config.indices.logs,
         chunk_size=config.es.bulk_chunk_size,
         max_retries=config.es.bulk_max_retries,
+        dlq_topic=config.topics.dlq,
+        classified_topic=config.topics.classified,
     )
     checkpoint = config.var_dir / "checkpoints" / "index"
     rerun = _rerun(checkpoint, config, settings)
@@ -82,7 +84,7 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
         )
 
     return (
-        read_topic(spark, config, SOURCE_TOPIC)
+        read_topic(spark, config, config.topics.logs)
         .writeStream.queryName("index")
         .foreachBatch(write_batch)
         .option("checkpointLocation", str(checkpoint))
@@ -93,13 +95,13 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
 
 def _rerun(checkpoint: Path, config: Config, settings: SinkSettings) -> tuple[int, frozenset[str]] | None:
     """The batch Spark will re-run, and the sources whose records its first run already sent to Kafka."""
-    pending = uncommitted_batch(checkpoint, SOURCE_TOPIC)
+    pending = uncommitted_batch(checkpoint, config.topics.logs)
     if pending is None:
         return None
     batch_id, ranges = pending
     try:
         sent = written_sources(
-            config.kafka.bootstrap_servers, SOURCE_TOPIC, ranges, (settings.classified_topic, settings.dlq_topic)
+            config.kafka.bootstrap_servers, config.topics.logs, ranges, (settings.classified_topic, settings.dlq_topic)
         )
     except KafkaError as exc:
         logger.warning(
@@ -120,7 +122,9 @@ class _Restarting:
     name: str
     start: Callable[[], StreamingQuery]
     query: StreamingQuery | None = None
-    pause_s: float = 1.0
+    # 1 s doubling to 30 s; no jitter, as there is one job to restart, not a crowd of clients.
+    backoff: Backoff = field(default_factory=lambda: Backoff(initial_s=1.0, max_s=30.0, jitter=0.0))
+    pause_s: float = 0.0
     restart_at: float = 0.0
     started_at: float = 0.0
 
@@ -129,8 +133,10 @@ class _Restarting:
             return
         if self.query is not None and self.restart_at == 0.0:
             error = self.query.exception()
-            # A query that ran for a while failed for a new reason: start the back-off again.
-            self.pause_s = 1.0 if now - self.started_at > 120 else min(self.pause_s * 2, 30.0)
+            if now - self.started_at > 120:
+                # A query that ran for a while failed for a new reason: start the back-off again.
+                self.backoff.reset()
+            self.pause_s = self.backoff.next_s()
             self.restart_at = now + self.pause_s
             logger.warning(
                 'query stopped, restarting from checkpoint name="%s" in_s=%.0f error="%s"',
@@ -160,7 +166,8 @@ def run(spark: SparkSession, config: Config) -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    spark.streams.addListener(ProgressWriter(config.var_dir / "streaming" / "status.json", _model_version))
+    model_version = functools.partial(_model_version, config.model_path)
+    spark.streams.addListener(ProgressWriter(status_path(config.var_dir, "streaming"), model_version))
     queries = [
         _Restarting("index", lambda: start_index_query(spark, config)),
         _Restarting("rules", lambda: start_rules_query(spark, config, rules)),
@@ -179,10 +186,10 @@ def run(spark: SparkSession, config: Config) -> None:
     logger.info("queries stopped")
 
 
-def _model_version() -> str | None:
-    """The version of the model on disk, which the workers pick up within seconds."""
+def _model_version(path: Path) -> str | None:
+    """The version of the model at ``path`` (``config.model_path``), which the workers pick up within seconds."""
     try:
-        return str(read_metadata(default_model_path())["version"])
+        return str(read_metadata(path)["version"])
     except NlpError:
         return None
 

@@ -1,4 +1,7 @@
-"""Writes the running query's progress where the API's health endpoint reads it (var/streaming/status.json)."""
+"""Writes the running query's progress where the API's health endpoint reads it.
+
+That is ``core.contract.status_path(var_dir, "streaming")``, ``<var_dir>/streaming/status.json``.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +15,22 @@ from typing import Any
 
 from pyspark.sql.streaming.listener import StreamingQueryListener
 
+from core.contract import rfc3339
+
 __all__ = ["ProgressWriter", "write_status"]
 
 logger = logging.getLogger(__name__)
 
 
 def write_status(path: Path, status: dict[str, Any]) -> None:
-    """Replace the status file atomically, so a reader never sees half a file."""
+    """Replace the status file atomically, so a reader never sees half a file.
+
+    :param path: the status file.
+    :param status: the fields to write; ``updated_at`` is added.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({**status, "updated_at": datetime.now(UTC).isoformat()}))
+    tmp.write_text(json.dumps({**status, "updated_at": rfc3339(datetime.now(UTC))}))
     os.replace(tmp, path)
 
 
@@ -32,7 +41,11 @@ def _kafka_lag(source: Any) -> int | None:
 
 
 class ProgressWriter(StreamingQueryListener):
-    """Streaming query listener: one status line per micro-batch of the index query, to the log and the file."""
+    """Streaming query listener: one status line per micro-batch of the index query, to the log and the file.
+
+    :param path: the status file, ``core.contract.status_path(config.var_dir, "streaming")``.
+    :param model_version: returns the version of the model the workers use, or None.
+    """
 
     QUERY_NAME = "index"
 

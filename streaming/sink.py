@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
+from core.contract import rfc3339
+from core.retry import Backoff
 from streaming.errors import SinkError
 from streaming.es_index import index_name
 
@@ -33,18 +34,23 @@ _NOT_IN_DOCUMENT = frozenset({"error", "value", "topic", "partition", "offset", 
 
 @dataclass(frozen=True)
 class SinkSettings:
+    """Where the sink writes, from the configuration (a plain dataclass: it is pickled to Spark's workers).
+
+    :param index_prefix: ``config.indices.logs``; ``dlq_topic``, ``classified_topic``: ``config.topics``.
+    """
+
     es_url: str
     es_timeout_s: float
     bulk_timeout_s: float
     index_prefix: str
     chunk_size: int
     max_retries: int
-    dlq_topic: str = "logs.dlq"
-    classified_topic: str = "logs.classified"
+    dlq_topic: str
+    classified_topic: str
 
 
 # The Kafka records the sink hands back to Spark, whose own (JVM) Kafka writer sends them: kafka-python's
-# per-record cost was most of the sink's time. ``reason, stage, source, event_id`` become logs.dlq headers;
+# per-record cost was most of the sink's time. ``reason, stage, source, event_id`` become DLQ headers;
 # ``source`` also lets a re-run batch leave out what its first run sent (streaming.rerun).
 RECORD_COLUMNS = ("topic", "key", "value", "reason", "stage", "source", "event_id")
 RECORD_SCHEMA = "topic string, key binary, value binary, reason string, stage string, source string, event_id string"
@@ -66,11 +72,6 @@ def _client(settings: SinkSettings) -> Elasticsearch:
     return _clients[settings.es_url]
 
 
-def _iso(value: datetime) -> str:
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def document(row: dict[str, Any], processed_at: datetime) -> dict[str, Any]:
     """The Elasticsearch document for a parsed, labelled row (None-valued fields left out).
 
@@ -78,10 +79,10 @@ def document(row: dict[str, Any], processed_at: datetime) -> dict[str, Any]:
     :param processed_at: when this batch was processed.
     """
     doc: dict[str, Any] = {k: v for k, v in row.items() if k not in _NOT_IN_DOCUMENT and v is not None}
-    doc["timestamp"] = _iso(row["timestamp"])
+    doc["timestamp"] = rfc3339(row["timestamp"])
     doc["kafka"] = {"topic": row["topic"], "partition": row["partition"], "offset": row["offset"]}
-    doc["ingested_at"] = _iso(row["ingested_at"])
-    doc["processed_at"] = _iso(processed_at)
+    doc["ingested_at"] = rfc3339(row["ingested_at"])
+    doc["processed_at"] = rfc3339(processed_at)
     if row.get("exception"):
         doc["exception"] = {k: v for k, v in row["exception"].items() if v is not None}
     return doc
@@ -110,7 +111,7 @@ def _bulk_with_retries(es: Elasticsearch, settings: SinkSettings, actions: list[
     """Index the documents; returns the reason for each position Elasticsearch refused."""
     pending = list(range(len(actions)))
     refused: dict[int, str] = {}
-    attempt = 0
+    backoff = Backoff(initial_s=0.5, max_s=30.0, jitter=0.2)
     while pending:
         body = "".join(f"{actions[i].action}\n{actions[i].source}\n" for i in pending)
         retry: list[int] = []
@@ -135,14 +136,13 @@ def _bulk_with_retries(es: Elasticsearch, settings: SinkSettings, actions: list[
                 raise SinkError(f"Elasticsearch bulk request failed ({status}): {exc}") from exc
             retry = pending
         if retry:
-            attempt += 1
-            if attempt > settings.max_retries:
+            delay_s = backoff.next_s()
+            if backoff.failures > settings.max_retries:
                 raise SinkError(
                     f"Elasticsearch still unavailable after {settings.max_retries} retries "
                     f"({len(retry)} documents pending); failing the batch so Spark re-runs it."
                 )
-            delay_s = min(30.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.8, 1.2)
-            if attempt == 1:
+            if backoff.failures == 1:
                 logger.warning('elasticsearch unavailable, retrying docs=%d url="%s"', len(retry), settings.es_url)
             time.sleep(delay_s)
         pending = retry
@@ -152,8 +152,8 @@ def _bulk_with_retries(es: Elasticsearch, settings: SinkSettings, actions: list[
 def index_rows(rows: list[dict[str, Any]], settings: SinkSettings, processed_at: datetime) -> pd.DataFrame:
     """Index parsed, labelled rows into Elasticsearch; returns the Kafka records that follow from it.
 
-    Those are, in :data:`RECORD_COLUMNS`, each indexed document for ``logs.classified`` (live tail and rules,
-    so only once Elasticsearch has it), and each bad record or refused document for ``logs.dlq``.
+    Those are, in :data:`RECORD_COLUMNS`, each indexed document for ``topics.classified`` (live tail and
+    rules, so only once Elasticsearch has it), and each bad record or refused document for ``topics.dlq``.
 
     :param rows: rows of the parse stage, labelled by the classify stage.
     :param settings: where to write.

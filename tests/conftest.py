@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from kafka.admin import KafkaAdminClient, NewTopic
 
-from tests.services import TestStack
+from infra.teststack import TestStack
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +20,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestStack]:
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap(stack: TestStack) -> str:
-    """Bootstrap servers of a real Kafka broker (KRaft) with the DESIGN.md topics created."""
+    """Bootstrap servers of a real Kafka broker (KRaft) with the configuration's default topics created."""
     return stack.start_kafka()
 
 

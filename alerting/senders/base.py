@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from alerting.model import Alert
+from core.alert import Alert
 
 __all__ = ["AlertGroup", "Secret", "Sender", "scrub"]
 

@@ -19,8 +19,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from alerting import format as fmt
 from alerting.errors import DeliveryError
-from alerting.model import Alert
 from alerting.senders.base import AlertGroup, Secret, Sender, scrub
+from core.alert import Alert
 
 __all__ = ["SlackSender", "slack_message", "escape_mrkdwn"]
 

@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 
 from alerting import format as fmt
 from alerting.errors import DeliveryError
-from alerting.model import Alert
 from alerting.senders.base import AlertGroup, Secret, Sender, scrub
+from core.alert import Alert
 
 # Opt in to PTB's future timedelta attributes; reading RetryAfter.retry_after otherwise warns on each 429.
 os.environ.setdefault("PTB_TIMEDELTA", "true")

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from api.metrics import CONTENT_TYPE_LATEST
 from api.state import AppState, get_state
 from api.tail import HubStatus
-from api.timerange import iso
+from core.contract import rfc3339, status_path
 
 __all__ = ["router", "read_status_file", "overall"]
 
@@ -124,8 +124,8 @@ async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse
     components = {
         "elasticsearch": es_part,
         "kafka": kafka_part,
-        "streaming": read_status_file(var_dir / "streaming" / "status.json", stale_s, "streaming job"),
-        "alerting": read_status_file(var_dir / "alerting" / "status.json", stale_s, "alert consumer"),
+        "streaming": read_status_file(status_path(var_dir, "streaming"), stale_s, "streaming job"),
+        "alerting": read_status_file(status_path(var_dir, "alerting"), stale_s, "alert consumer"),
         "live_tail": {
             "status": tail_status,
             "detail": hub.status_detail or hub.status.value,
@@ -134,7 +134,7 @@ async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse
         },
     }
     status = overall(components)
-    body = {"status": status, "checked_at": iso(datetime.now(UTC)), "components": components}
+    body = {"status": status, "checked_at": rfc3339(datetime.now(UTC)), "components": components}
     return JSONResponse(body, status_code=503 if status == DOWN else 200)
 
 

@@ -15,7 +15,8 @@ from api.errors import BadRequestError
 from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
-from api.timerange import TimeRange, iso, resolve_range
+from api.timerange import TimeRange, resolve_range
+from core.contract import rfc3339
 
 __all__ = [
     "router",
@@ -208,6 +209,6 @@ async def search_logs(
             "next": next_cursor,
             "took_ms": int(result.get("took", 0)),
             "timed_out": bool(result.get("timed_out", False)),
-            "range": {"from": iso(time_range.start), "to": iso(time_range.end)},
+            "range": {"from": rfc3339(time_range.start), "to": rfc3339(time_range.end)},
         }
     )

@@ -1,27 +1,28 @@
-"""``/silences``: list, create and delete alert silences (stored by ``alerting.silences``)."""
+"""``/silences``: list, create and delete alert silences (the store is :mod:`core.silences`)."""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-from typing import Annotated, Any
+from collections.abc import Awaitable
+from typing import Annotated, Any, TypeVar
 
 import elastic_transport
 import elasticsearch
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, model_validator
-from starlette.concurrency import run_in_threadpool
 
 from api.auth import identity_of
 from api.errors import BadRequestError, NotFoundError, UpstreamError
 from api.state import AppState, get_state
-from core.errors import LogwatchError
+from core.errors import InvalidSilence
+from core.silences import AsyncSilenceStore, new_silence
 
 __all__ = ["router", "SilenceIn", "MAX_SILENCE_S"]
 
 router = APIRouter(tags=["alerts"])
 
 MAX_SILENCE_S = 30 * 86400
+
+T = TypeVar("T")
 
 
 class SilenceIn(BaseModel):
@@ -38,20 +39,14 @@ class SilenceIn(BaseModel):
         return self
 
 
-def _silences() -> ModuleType:
-    try:
-        return importlib.import_module("alerting.silences")
-    except ImportError as exc:
-        raise UpstreamError(
-            "Silences are unavailable because alerting.silences cannot be imported: install the alerting package."
-        ) from exc
+def _store(state: AppState) -> AsyncSilenceStore:
+    return AsyncSilenceStore(state.async_es(), state.config.indices.silences, state.config.es.request_timeout_s)
 
 
-async def _run(state: AppState, fn: Any, *args: Any, **kwargs: Any) -> Any:
+async def _call(state: AppState, call: Awaitable[T]) -> T:
+    """Await one silence-store call, its Elasticsearch failures turned into one-sentence API errors."""
     try:
-        return await run_in_threadpool(
-            fn, state.sync_es(), *args, request_timeout_s=state.config.es.request_timeout_s, **kwargs
-        )
+        return await call
     except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as exc:
         raise UpstreamError(
             f"Elasticsearch at {state.config.es.url} did not answer: start it (make run) or check es.url."
@@ -60,15 +55,6 @@ async def _run(state: AppState, fn: Any, *args: Any, **kwargs: Any) -> Any:
         raise UpstreamError(
             f"Elasticsearch answered {exc.meta.status} while storing silences: try again shortly."
         ) from exc
-    except (LogwatchError, ValueError) as exc:
-        if isinstance(exc, UpstreamError):
-            raise
-        raise BadRequestError(str(exc)) from exc
-
-
-def _as_dict(silence: Any) -> dict[str, Any]:
-    data = silence.to_dict() if hasattr(silence, "to_dict") else dict(silence)
-    return data if isinstance(data, dict) else {}
 
 
 @router.get("/silences", summary="Active silences (and expired ones on request)")
@@ -76,9 +62,8 @@ async def list_silences(
     state: Annotated[AppState, Depends(get_state)],
     include_expired: Annotated[bool, Query()] = False,
 ) -> list[dict[str, Any]]:
-    module = _silences()
-    items = await _run(state, module.list_silences, include_expired=include_expired)
-    return [_as_dict(s) for s in items]
+    items = await _call(state, _store(state).search(include_expired=include_expired))
+    return [s.to_dict() for s in items]
 
 
 @router.post("/silences", status_code=201, summary="Silence alerts by rule, service and/or category")
@@ -87,19 +72,18 @@ async def create_silence(
     request: Request,
     state: Annotated[AppState, Depends(get_state)],
 ) -> dict[str, Any]:
-    module = _silences()
-    created_by = identity_of(request.scope).name
-    silence = await _run(
-        state,
-        module.create_silence,
-        rule=body.rule,
-        service=body.service,
-        category=body.category,
-        duration_s=body.duration_s,
-        comment=body.comment,
-        created_by=created_by,
-    )
-    return _as_dict(silence)
+    try:
+        silence = new_silence(
+            rule=body.rule,
+            service=body.service,
+            category=body.category,
+            duration_s=body.duration_s,
+            comment=body.comment,
+            created_by=identity_of(request.scope).name,
+        )
+    except InvalidSilence as exc:
+        raise BadRequestError(str(exc)) from exc
+    return (await _call(state, _store(state).create(silence))).to_dict()
 
 
 @router.delete(
@@ -112,7 +96,6 @@ async def delete_silence(
     silence_id: str,
     state: Annotated[AppState, Depends(get_state)],
 ) -> Response:
-    module = _silences()
-    if not await _run(state, module.delete_silence, silence_id):
+    if not await _call(state, _store(state).delete(silence_id)):
         raise NotFoundError(f"No silence has id '{silence_id[:80]}': list them with GET /silences.")
     return Response(status_code=204)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -11,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
-from api.timerange import TimeRange, choose_interval_ms, format_interval, iso, resolve_range
+from api.timerange import TimeRange, choose_interval_ms, format_interval, resolve_range
+from core.contract import rfc3339, rfc3339_ms
 
 __all__ = ["router", "StatsResponse", "TrendsResponse", "trends_body"]
 
@@ -87,8 +87,8 @@ async def log_stats(
     aggs = result.get("aggregations", {})
     return StatsResponse(
         total=int(result.get("hits", {}).get("total", {}).get("value", 0)),
-        **{"from": iso(time_range.start)},
-        to=iso(time_range.end),
+        **{"from": rfc3339(time_range.start)},
+        to=rfc3339(time_range.end),
         fields={
             f: [Count(key=str(b["key"]), count=int(b["doc_count"])) for b in aggs.get(f, {}).get("buckets", [])]
             for f in STAT_FIELDS
@@ -159,10 +159,10 @@ async def log_trends(
         for k, v in counts.items():
             totals[k] = totals.get(k, 0) + v
         key_ms = int(b["key"])
-        out.append(Bucket(t=iso_ms(key_ms), t_ms=key_ms, total=int(b["doc_count"]), counts=counts))
+        out.append(Bucket(t=rfc3339_ms(key_ms), t_ms=key_ms, total=int(b["doc_count"]), counts=counts))
     return TrendsResponse(
-        **{"from": iso(time_range.start)},
-        to=iso(time_range.end),
+        **{"from": rfc3339(time_range.start)},
+        to=rfc3339(time_range.end),
         interval=format_interval(step_ms),
         interval_ms=step_ms,
         split=None if split == "none" else split,
@@ -171,7 +171,3 @@ async def log_trends(
         total=int(result.get("hits", {}).get("total", {}).get("value", 0)),
         took_ms=int(result.get("took", 0)),
     )
-
-
-def iso_ms(ms: int) -> str:
-    return iso(datetime.fromtimestamp(ms / 1000, UTC))

@@ -1,4 +1,4 @@
-"""``WS /ws/logs``: live tail of ``logs.classified`` with the same filters as search.
+"""``WS /ws/logs``: live tail of the classified topic with the same filters as search.
 
 Protocol (server to client, JSON text frames)::
 

@@ -9,7 +9,7 @@ import threading
 import time
 
 from producers._signals import stop_on_signals
-from producers.config import default_bootstrap_servers
+from producers.config import default_bootstrap_servers, default_topic
 from producers.demo import INCIDENTS, SERVICES, DemoRunner, build_simulators, parse_duration, parse_incident
 from producers.demo.incidents import Incident
 from producers.errors import ProducerError
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=default_bootstrap_servers(),
         help="Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092)",
     )
-    parser.add_argument("--topic", default="logs", help="topic to send to (default: logs)")
+    parser.add_argument("--topic", default=default_topic(), help="topic to send to (default: $TOPICS_LOGS or logs)")
     parser.add_argument("--rate", type=float, default=5.0, help="events per second, all services (default: 5)")
     parser.add_argument("--duration", default=None, help="how long to run, e.g. 10m (default: until stopped)")
     parser.add_argument(

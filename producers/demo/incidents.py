@@ -14,12 +14,14 @@ INCIDENTS = {
 }
 DEFAULT_DURATION_S = 60.0
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
+# The syntax of logwatch's core.durations (this package installs alone, so it keeps a copy;
+# tests/producers/test_core_agrees.py holds the two together).
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
 
 
 def parse_duration(text: str) -> float:
-    """Seconds in ``90``, ``90s``, ``2m``, ``1h`` or ``500ms``.
+    """Seconds in ``90``, ``90s``, ``2m``, ``1h``, ``1d`` or ``500ms``.
 
     :raises ValueError: the text is not a duration.
     """

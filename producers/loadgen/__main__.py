@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from producers._signals import stop_on_signals
-from producers.config import default_bootstrap_servers
+from producers.config import default_bootstrap_servers, default_topic
 from producers.demo import SERVICES, parse_duration
 from producers.errors import ProducerError
 from producers.loadgen.generate import EventPool, LoadResult, run_replay, run_synthetic
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=default_bootstrap_servers(),
         help="Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092)",
     )
-    parser.add_argument("--topic", default="logs", help="topic to send to (default: logs)")
+    parser.add_argument("--topic", default=default_topic(), help="topic to send to (default: $TOPICS_LOGS or logs)")
     parser.add_argument("--flush-timeout", type=float, default=30.0, help="seconds to wait for delivery at the end")
     parser.add_argument("--queue", type=int, default=200_000, help="producer memory bound in events")
     parser.add_argument("--pool", type=int, default=5000, help="distinct synthetic events to cycle through")

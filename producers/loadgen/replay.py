@@ -1,7 +1,8 @@
 """Raw log files as they are: which files, which service name, which lines.
 
 Real logs for this come from Loghub (Zhu et al., "Loghub: A Large Collection of System Log Datasets for
-AI-driven Log Analytics", ISSRE 2023; Jiang et al., ISSTA 2024), e.g. /work/shared/data/loghub.
+AI-driven Log Analytics", ISSRE 2023; Jiang et al., ISSTA 2024), e.g. the samples in ``../shared/data/loghub``
+beside a checkout of the repository (``--replay ../shared/data/loghub``).
 """
 
 from __future__ import annotations

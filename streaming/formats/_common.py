@@ -113,7 +113,7 @@ def iso_match_time(match: re.Match[str], first_group: int = 1) -> datetime | Non
 
 
 def level_of(name: str | None) -> str | None:
-    """The DESIGN.md level of a level word from any format, or None."""
+    """The core.contract level of a level word from any format, or None."""
     return normalise_level(name) if name else None
 
 

@@ -13,7 +13,7 @@ __all__ = ["parse_logcat", "parse_logcat_after_time"]
 
 logger = logging.getLogger(__name__)
 
-# logcat priority letters; V(erbose) and A(ssert) are not DESIGN.md aliases, so they are named here.
+# logcat priority letters; V(erbose) and A(ssert) are not aliases in core.contract, so they are named here.
 _PRIORITIES = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERROR", "F": "CRITICAL",
                "A": "CRITICAL"}  # fmt: skip
 _BODY = r" +(\d{1,10}) +(\d{1,10}) ([VDIWEFA]) ([^:\n]{0,128}?) ?: ?"

@@ -28,11 +28,11 @@ FORMATS = (
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RawEvent:
-    """One raw line split into the DESIGN.md event fields.
+    """One raw line split into the event fields of docs/design.md.
 
     :param format: which detector recognised the line, one of :data:`FORMATS`.
     :param timestamp: aware UTC time taken from the line, or None when the line carries none.
-    :param level: a DESIGN.md level (TRACE ... CRITICAL), or None when the line names none.
+    :param level: one of core.contract.LEVELS (TRACE ... CRITICAL), or None when the line names none.
     :param service: the program the format itself names (syslog tag/app-name), else None.
     :param host: the host the line names (syslog hostname, cluster node), else None.
     :param logger: the logger/component/tag that emitted the line, else None.

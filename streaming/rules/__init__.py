@@ -1,7 +1,7 @@
 """Windowed alert rules over the classified log stream: load them from YAML, run them as a streaming query.
 
 ``load_rules(path)`` validates a rules file (streaming/rules.yaml is the default set);
-``start_rules_query(spark, config, rules)`` reads ``logs.classified`` and writes alerts to ``alerts``.
+``start_rules_query(spark, config, rules)`` reads ``topics.classified`` and writes alerts to ``topics.alerts``.
 """
 
 from __future__ import annotations

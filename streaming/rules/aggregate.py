@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from core.contract import LEVELS
-from streaming.rules.model import BUCKET_MS, CATEGORIES, Match, Rule, WindowRule
+from core.contract import CATEGORIES, LEVELS
+from streaming.rules.model import BUCKET_MS, Match, Rule, WindowRule
 
 __all__ = [
     "BUCKET_MS",

@@ -1,4 +1,4 @@
-"""The alert message of DESIGN.md: deterministic ids, times, and the dashboard link.
+"""The alert messages the rules write (core.alert's model): deterministic ids, times, and the dashboard link.
 
 ``alert_id`` is the first 32 hex digits of SHA-256 over the JSON array ``[rule, [group values...],
 window_start_ms]``. A resolved message carries the same ``alert_id`` and ``window_start`` as the firing message
@@ -13,12 +13,12 @@ import json
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
-from core.config import Config
+from core.alert import Alert
+from core.contract import dashboard_url, rfc3339_ms
 from streaming.rules.model import Rule
 
-__all__ = ["alert_id", "rfc3339_ms", "dashboard_base", "dashboard_url", "make_alert"]
+__all__ = ["alert_id", "make_alert"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,22 +31,8 @@ def alert_id(rule: str, group: tuple[str, ...], window_start_ms: int) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 
-def rfc3339_ms(epoch_ms: int) -> str:
-    """Epoch milliseconds as RFC 3339 in UTC with milliseconds and ``Z``."""
-    moment = _EPOCH + timedelta(milliseconds=epoch_ms)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def dashboard_base(config: Config) -> str:
-    """Where people open the dashboard: ``api.public_url`` when set, else the API's own address."""
-    return (config.api.public_url or f"http://{config.api.host}:{config.api.port}").rstrip("/")
-
-
-def dashboard_url(base: str, service: str | None, start_ms: int, end_ms: int) -> str:
-    """The dashboard filtered to ``service`` (when there is one) between two times, URL-encoded."""
-    params = {"service": service} if service else {}
-    params.update({"from": rfc3339_ms(start_ms), "to": rfc3339_ms(end_ms)})
-    return f"{base}/?{urlencode(params)}"
+def _moment(epoch_ms: int) -> datetime:
+    return _EPOCH + timedelta(milliseconds=epoch_ms)
 
 
 def make_alert(
@@ -62,25 +48,32 @@ def make_alert(
     base_url: str,
     now: datetime,
 ) -> dict[str, Any]:
-    """One alert message (DESIGN.md fields, plus ``group``: the rule's group_by values by name).
+    """One alert message (:class:`core.alert.Alert`'s fields, plus ``group``: the rule's group_by values by name).
 
+    :param rule: the rule that fired or resolved.
+    :param group: the rule's group_by values.
+    :param status: ``firing`` or ``resolved``.
     :param start_ms: the window start the id derives from (for a resolved alert: the firing's).
     :param end_ms: the window end (for a resolved alert: the end of the window that cleared).
+    :param value: the window's value; ``threshold``: what it is held to.
+    :param samples: messages of matching events (the first three are kept).
+    :param base_url: the dashboard's address (``config.api.dashboard_base``).
+    :param now: when the alert is generated.
     """
     service, category = rule.labels(group)
-    return {
-        "alert_id": alert_id(rule.name, group, start_ms),
-        "status": status,
-        "rule": rule.name,
-        "severity": rule.severity,
-        "service": service,
-        "category": category,
-        "window_start": rfc3339_ms(start_ms),
-        "window_end": rfc3339_ms(end_ms),
-        "value": value,
-        "threshold": threshold,
-        "samples": samples[:3],
-        "dashboard_url": dashboard_url(base_url, service, start_ms, end_ms),
-        "generated_at": now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "group": dict(zip(rule.group_by, group, strict=True)),
-    }
+    alert = Alert(
+        alert_id=alert_id(rule.name, group, start_ms),
+        status=status,
+        rule=rule.name,
+        severity=rule.severity,
+        service=service,
+        category=category,
+        window_start=_moment(start_ms),
+        window_end=_moment(end_ms),
+        value=value,
+        threshold=threshold,
+        generated_at=now,
+        samples=tuple(samples[:3]),
+        dashboard_url=dashboard_url(base_url, service=service, start=rfc3339_ms(start_ms), end=rfc3339_ms(end_ms)),
+    )
+    return {**alert.to_dict(), "group": dict(zip(rule.group_by, group, strict=True))}

@@ -19,10 +19,8 @@ from core.contract import LEVELS
 
 __all__ = [
     "BUCKET_MS",
-    "CATEGORIES",
     "COMMON_OPTIONS",
     "GROUP_FIELDS",
-    "SEVERITIES",
     "Match",
     "Option",
     "Rule",
@@ -39,8 +37,6 @@ logger = logging.getLogger(__name__)
 
 # Event time is counted per second (streaming.rules.aggregate): windows and slides are whole seconds.
 BUCKET_MS = 1000
-SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
-CATEGORIES = ("security", "performance", "business", "general")
 # Fields of the classified document a rule may group by (missing values become "unknown"/"general").
 GROUP_FIELDS = ("service", "category", "level", "host")
 
@@ -60,7 +56,7 @@ class Match:
 
     :param services: service names (exact).
     :param exclude_services: service names left out (e.g. one that has a stricter rule of its own).
-    :param categories: DESIGN.md categories; a document without one counts as ``general``.
+    :param categories: core.contract categories; a document without one counts as ``general``.
     :param min_level: the lowest level that matches, e.g. ``ERROR`` matches ERROR and CRITICAL.
     """
 

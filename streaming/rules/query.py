@@ -1,4 +1,6 @@
-"""The rules query: ``logs.classified`` -> per-second buckets (Spark) -> rule counts and state (driver) -> ``alerts``.
+"""The rules query: ``topics.classified`` -> per-second buckets (Spark) -> rule counts and state (driver) -> alerts.
+
+The alerts go to ``topics.alerts``; both topic names come from the configuration.
 
 Each micro-batch, in ``foreachBatch`` on the driver:
 1. a batch that the saved state already contains (Spark re-runs the last batch after a crash) is not
@@ -28,19 +30,16 @@ from pyspark.sql.streaming.query import StreamingQuery
 
 from core.config import Config
 from streaming.rules.aggregate import bucket, collect_buckets, parse_classified, rule_rows
-from streaming.rules.alerts import dashboard_base
 from streaming.rules.engine import Engine
 from streaming.rules.errors import RulesError
 from streaming.rules.model import Rule
 from streaming.rules.state import State, StateStore
 from streaming.session import read_topic
 
-__all__ = ["CLASSIFIED_TOPIC", "ALERTS_TOPIC", "FUTURE_TOLERANCE_MS", "start_rules_query", "BatchProcessor"]
+__all__ = ["FUTURE_TOLERANCE_MS", "start_rules_query", "BatchProcessor"]
 
 logger = logging.getLogger(__name__)
 
-CLASSIFIED_TOPIC = "logs.classified"
-ALERTS_TOPIC = "alerts"
 # Events dated further ahead than this (a skewed clock) are ignored: they would push the watermark past
 # every open window and make the real events look late.
 FUTURE_TOLERANCE_MS = 5 * 60_000
@@ -163,26 +162,29 @@ def start_rules_query(
     config: Config,
     rules: list[Rule],
     *,
-    source_topic: str = CLASSIFIED_TOPIC,
-    alerts_topic: str = ALERTS_TOPIC,
+    source_topic: str | None = None,
+    alerts_topic: str | None = None,
     checkpoint_dir: Path | None = None,
 ) -> StreamingQuery:
-    """Start the query that evaluates ``rules`` over ``logs.classified`` and writes alerts to ``alerts``.
+    """Start the query that evaluates ``rules`` over ``topics.classified`` and writes alerts to ``topics.alerts``.
 
     The state across windows is saved in ``<checkpoint>/alert_state`` after every batch, so a restart from
     the checkpoint continues where it stopped and re-emits nothing new. Call it again (with the same
     checkpoint) to restart the query after a failure.
 
     :param spark: the session (see streaming.session).
-    :param config: Kafka address, batch bounds and trigger interval, var folder, dashboard address.
+    :param config: Kafka address and topics, batch bounds and trigger interval, var folder, dashboard address.
     :param rules: from :func:`streaming.rules.load_rules`.
-    :param source_topic: where classified documents are read (tests use their own topic).
-    :param alerts_topic: where alerts are written.
+    :param source_topic: where classified documents are read instead of ``config.topics.classified`` (tests and
+        benchmarks use their own topic).
+    :param alerts_topic: where alerts are written instead of ``config.topics.alerts``.
     :param checkpoint_dir: defaults to ``<var>/checkpoints/rules``.
     """
     checkpoint = checkpoint_dir or config.var_dir / "checkpoints" / "rules"
+    source_topic = source_topic or config.topics.classified
+    alerts_topic = alerts_topic or config.topics.alerts
     publisher = _Publisher(config.kafka.bootstrap_servers, alerts_topic, config.kafka.request_timeout_ms)
-    process = BatchProcessor(rules, StateStore(checkpoint / "alert_state"), publisher, dashboard_base(config))
+    process = BatchProcessor(rules, StateStore(checkpoint / "alert_state"), publisher, config.api.dashboard_base)
     records = read_topic(spark, config, source_topic).select("value")
     query = (
         records.writeStream.queryName("rules")

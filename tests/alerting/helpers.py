@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
-from alerting.status import read_status, status_path
+from alerting.status import read_status
 from core.config import REPO_ROOT, Config, load_config
+from core.contract import status_path
 from tests.alerting.chat_servers import SlackServer, TelegramServer
 
 __all__ = [
@@ -107,9 +108,13 @@ def make_config(
     dlq_topic: str,
     group: str,
     es_url: str = "http://127.0.0.1:9",
+    alerts_index: str | None = None,
+    silences_index: str | None = None,
     **alerting: Any,
 ) -> tuple[Config, dict[str, str]]:
-    """A config for one test (and the environment that reproduces it in a subprocess)."""
+    """A config for one test (and the environment that reproduces it in a subprocess); indices left out are
+    the configuration's defaults.
+    """
     env = {
         "LOGWATCH_VAR_DIR": str(var_dir),
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
@@ -117,8 +122,8 @@ def make_config(
         "ES_REQUEST_TIMEOUT_S": "5",
         "API_PUBLIC_URL": "https://logs.example.org",
         "ALERTING_ROUTES_FILE": str(routes),
-        "ALERTING_TOPIC": topic,
-        "ALERTING_DLQ_TOPIC": dlq_topic,
+        "TOPICS_ALERTS": topic,
+        "TOPICS_ALERTS_DLQ": dlq_topic,
         "ALERTING_CONSUMER_GROUP": group,
         "ALERTING_SEND_TIMEOUT_S": "2",
         "ALERTING_MAX_ATTEMPTS": "3",
@@ -131,6 +136,7 @@ def make_config(
         "ALERTING_HISTORY_FLUSH_S": "0.3",
     }
     env.update({f"ALERTING_{k.upper()}": str(v) for k, v in alerting.items()})
+    env.update({k: v for k, v in (("INDICES_ALERTS", alerts_index), ("INDICES_SILENCES", silences_index)) if v})
     return load_config(env=env), env
 
 
@@ -162,7 +168,7 @@ class ConsumerProcess:
         )
 
     def status(self) -> dict[str, Any] | None:
-        doc = read_status(status_path(self.config.var_dir))
+        doc = read_status(status_path(self.config.var_dir, "alerting"))
         return doc if doc and doc.get("pid") == self.proc.pid else None
 
     def wait_status(self, check: Callable[[dict[str, Any]], bool], timeout_s: float, what: str) -> dict[str, Any]:

@@ -14,8 +14,9 @@ import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
 from alerting.consumer import AlertConsumer
-from alerting.status import read_status, status_path
+from alerting.status import read_status
 from core.config import REPO_ROOT, Config
+from core.contract import status_path
 from tests.alerting.chat_servers import Reply, SlackServer, TelegramServer, slack_visible
 from tests.alerting.helpers import (
     TRICKY,
@@ -109,10 +110,12 @@ def test_an_alert_is_delivered_then_its_offset_committed_and_the_status_file_wri
     (tg,) = telegram_server.wait_accepted(1, 30, "sendMessage")
     (sl,) = slack_server.wait_accepted(1, 30, "chat.postMessage")
     assert TRICKY in tg.visible and TRICKY in slack_visible(sl.body)
-    assert "https://logs.example.org/?from=" in tg.body["text"]
+    assert "https://logs.example.org/?service=payments&amp;from=" in tg.body["text"]
     wait_until(lambda: committed(kafka_bootstrap, config.alerting.consumer_group) == {0: 1}, 15, "the commit")
     status = wait_until(
-        lambda: (s := read_status(status_path(config.var_dir))) and s["sent"] == 2 and s, 10, "the status file"
+        lambda: (s := read_status(status_path(config.var_dir, "alerting"))) and s["sent"] == 2 and s,
+        10,
+        "the status file",
     )
     assert status["consumed"] == 1 and status["failed"] == 0 and status["dlq"] == 0
     assert status["lag"] == 0 and status["updated_at"].endswith("Z")

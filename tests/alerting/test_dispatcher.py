@@ -13,12 +13,12 @@ import pytest
 
 from alerting.deadletter import DeadLetter, SourceRecord
 from alerting.dispatcher import Dispatcher
-from alerting.model import parse_alert
 from alerting.retry import RetryPolicy
 from alerting.routing import parse_routes
 from alerting.silences import Silence, SilenceCache
 from alerting.status import Counters
 from alerting.store import DeliveryStore
+from core.alert import parse_alert
 from tests.alerting.chat_servers import Reply, SlackServer, TelegramServer, slack_visible
 from tests.alerting.helpers import alert_dict, chat_env, routes_doc, wait_until
 

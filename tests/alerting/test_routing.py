@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from alerting.errors import RoutesError
-from alerting.model import parse_alert
 from alerting.routing import load_routes, parse_routes
 from alerting.senders import LogSender, SlackSender, TelegramSender
+from core.alert import parse_alert
 from core.config import REPO_ROOT
 from tests.alerting.helpers import alert_dict
 
@@ -57,12 +57,16 @@ def test_without_tokens_every_receiver_falls_back_to_the_log_sender_with_one_war
 @pytest.mark.parametrize(
     ("doc", "words"),
     [
-        ({"routes": []}, "receivers must be a non-empty mapping"),
-        (_doc(colour="red"), "routes[0] has unknown key 'colour'"),
-        (_doc(receiver="nope"), "routes[0].receiver names 'nope', which is not under receivers"),
-        (_doc(severity=["HUGE"]), "routes[0].severity has 'HUGE'"),
-        (_doc(group_wait_s=-1), "routes[0].group_wait_s must be a number of seconds"),
-        (_doc(category="misc"), "routes[0].category has 'misc'"),
+        ({"routes": []}, "receivers is required; add it"),
+        ({**_doc(), "routes": []}, "routes: list should have at least 1 item"),
+        (_doc(colour="red"), "unknown key routes[0].colour; remove or rename it"),
+        (_doc(receiver="nope"), "routes[0].receiver names 'nope', which is not under receivers; use one of tg, sl"),
+        (_doc(severity=["HUGE"]), "routes[0].severity[0]: must be one of LOW, MEDIUM, HIGH, CRITICAL, got 'HUGE'"),
+        (_doc(min_severity="HUGE"), "routes[0].min_severity: must be one of LOW, MEDIUM, HIGH, CRITICAL"),
+        (_doc(group_wait_s=-1), "routes[0].group_wait_s: must be a number of seconds, 0 or more, got -1"),
+        (_doc(stop="yes"), "routes[0].stop: input should be a valid boolean"),
+        (_doc(service=5), "routes[0].service: must be a string or a list of strings"),
+        (_doc(category="misc"), "routes[0].category[0]: must be one of security, performance, business, general"),
         (
             {"receivers": {"tg": {"type": "telegram"}}, "routes": [{"name": "r", "receiver": "tg"}]},
             "receivers.tg is missing chat_id for type telegram",
@@ -73,14 +77,14 @@ def test_without_tokens_every_receiver_falls_back_to_the_log_sender_with_one_war
         ),
         (
             {"receivers": {"x": {"type": "pager"}}, "routes": [{"name": "r", "receiver": "x"}]},
-            "receivers.x.type 'pager' is unknown",
+            "receivers.x.type: must be one of log, slack, telegram, got 'pager'",
         ),
         (
             {
                 "receivers": {"tg": {"type": "telegram", "chat_id": "1", "token": "inline"}},
                 "routes": [{"name": "r", "receiver": "tg"}],
             },
-            "receivers.tg has unknown key 'token'",
+            "receivers.tg has unknown key 'token' for type telegram; allowed: base_url, chat_id",
         ),
         (
             {**_doc(), "routes": [{"name": "r", "receiver": "tg"}, {"name": "r", "receiver": "sl"}]},
@@ -96,7 +100,7 @@ def test_routes_errors_name_the_file_and_the_key(doc: dict[str, Any], words: str
 
 
 def test_unreadable_or_invalid_routes_file_is_one_sentence(tmp_path: Path) -> None:
-    with pytest.raises(RoutesError, match="Cannot read routes file .*ALERTING_ROUTES_FILE"):
+    with pytest.raises(RoutesError, match=r"Cannot read the routes file \(alerting.routes_file\) .*missing.yaml"):
         load_routes(tmp_path / "missing.yaml", ENV, 5.0)
     bad = tmp_path / "bad.yaml"
     bad.write_text("routes: [\n")

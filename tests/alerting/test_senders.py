@@ -10,10 +10,10 @@ import time
 import pytest
 
 from alerting.errors import DeliveryError
-from alerting.model import parse_alert
 from alerting.retry import RetryPolicy, deliver
 from alerting.senders import AlertGroup, Secret, SlackSender, TelegramSender
 from alerting.senders.slack import slack_message
+from core.alert import parse_alert
 from tests.alerting.chat_servers import Reply, SlackServer, TelegramServer, slack_visible
 from tests.alerting.helpers import TRICKY, alert_dict
 
@@ -60,7 +60,7 @@ def test_slack_bot_message_shows_markup_characters_intact(slack_server: SlackSer
     assert "🟠 HIGH *bold_rule*" in seen
     # The fallback text (notifications) follows Slack's escaping rule for &, < and >.
     assert "&lt;svc&gt;&amp;co" in body["text"]
-    assert "<https://logs.example.org/?from=" in str(attachment["blocks"])
+    assert "<https://logs.example.org/?service=" in str(attachment["blocks"])
     assert "service=payments" in seen or "service=pay_%3Csvc%3E%26co" in str(attachment["blocks"])
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from starlette.exceptions import StarletteDeprecationWarning
 
 from api.app import create_app
 from core.config import ApiConfig, Config, EsConfig, KafkaConfig
+from core.contract import Indices, Topics
 from tests.api.seed import seed_docs, standard_docs
 
 with warnings.catch_warnings():
@@ -30,16 +30,24 @@ def make_config(
     var_dir: Path,
     es_url: str = "http://127.0.0.1:9",
     kafka: str = "127.0.0.1:9",
-    prefix: str = "logs_classified",
+    logs_index: str | None = None,
+    classified_topic: str | None = None,
+    alerts_index: str | None = None,
+    silences_index: str | None = None,
     **api: Any,
 ) -> Config:
-    """A config for one test app; ``api`` keys override ApiConfig fields."""
+    """A config for one test app: names left out are the configuration's defaults; ``api`` keys override
+    ApiConfig fields.
+    """
     api.setdefault("health_timeout_s", 1.0)
+    indices = {"logs": logs_index, "alerts": alerts_index, "silences": silences_index}
     return Config(
         var_dir=var_dir,
         kafka=KafkaConfig(bootstrap_servers=kafka, request_timeout_ms=3000),
-        es=EsConfig(url=es_url, index_prefix=prefix, request_timeout_s=10.0),
-        api=dataclasses.replace(ApiConfig(), **api),
+        es=EsConfig(url=es_url, request_timeout_s=10.0),
+        api=ApiConfig(**api),
+        topics=Topics(**({"classified": classified_topic} if classified_topic else {})),
+        indices=Indices(**{name: value for name, value in indices.items() if value}),
     )
 
 
@@ -82,4 +90,4 @@ def app_factory(tmp_path: Path) -> Iterator[AppFactory]:
 @pytest.fixture
 def search_client(app_factory: AppFactory, es_url: str, seeded_prefix: str, tmp_path: Path) -> TestClient:
     """An app without auth reading the seeded indices."""
-    return app_factory(make_config(tmp_path, es_url=es_url, prefix=seeded_prefix))
+    return app_factory(make_config(tmp_path, es_url=es_url, logs_index=seeded_prefix))

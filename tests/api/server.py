@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from tests.services import free_port
+from infra.teststack import free_port
 
 __all__ = ["running_server"]
 

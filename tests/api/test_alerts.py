@@ -1,4 +1,4 @@
-"""/alerts reads the alert history index; /silences creates, lists and ends silences via alerting.silences."""
+"""/alerts reads the alert history index; /silences creates, lists and ends silences via core.silences."""
 
 from __future__ import annotations
 
@@ -89,8 +89,12 @@ def test_alerts_missing_index_is_empty(app_factory: AppFactory, es_url: str, tmp
     assert client.get("/alerts").json() == {"total": 0, "alerts": []}
 
 
-def test_silences_create_list_delete(app_factory: AppFactory, es_url: str, tmp_path: Path) -> None:
-    client = app_factory(make_config(tmp_path, es_url=es_url))
+def test_silences_create_list_delete_in_the_configured_index(
+    app_factory: AppFactory, es_url: str, es_client: Elasticsearch, tmp_path: Path
+) -> None:
+    index = f"silences_{uuid.uuid4().hex[:8]}"
+    client = app_factory(make_config(tmp_path, es_url=es_url, silences_index=index))
+    assert client.get("/silences").json() == []  # no index yet: none, not an error
     service = f"svc-{uuid.uuid4().hex[:6]}"
     created = client.post(
         "/silences", json={"rule": "error_rate", "service": service, "duration_s": 3600, "comment": "deploying"}
@@ -99,7 +103,8 @@ def test_silences_create_list_delete(app_factory: AppFactory, es_url: str, tmp_p
     silence = created.json()
     assert silence["service"] == service and silence["created_by"] == "anonymous"
     listed = client.get("/silences").json()
-    assert any(s["id"] == silence["id"] for s in listed)
+    assert [s["id"] for s in listed] == [silence["id"]]
+    assert es_client.get(index=index, id=silence["id"])["_source"]["service"] == service
     assert client.delete(f"/silences/{silence['id']}").status_code == 204
     assert all(s["id"] != silence["id"] for s in client.get("/silences").json())
     missing = client.delete(f"/silences/{silence['id']}")

@@ -1,16 +1,14 @@
-"""``python -m api tokens ...`` and the dashboard links helper."""
+"""``python -m api tokens ...``."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from api import dashboard_url
 from api.__main__ import main
 from api.tokens import TokenStore
 from core.config import REPO_ROOT
@@ -47,20 +45,3 @@ def test_cli_runs_as_a_module(tmp_path: Path) -> None:
     )
     assert created.returncode == 0, created.stderr
     assert TokenStore.for_var_dir(tmp_path).verify(created.stdout.strip()) is not None
-
-
-def test_dashboard_url_encodes_the_view() -> None:
-    url = dashboard_url(
-        "https://logs.example.com/",
-        service="checkout",
-        level=["ERROR", "WARN"],
-        q='a "b"',
-        start=datetime(2024, 5, 1, 10, tzinfo=UTC),
-        end="now",
-        doc="ev1",
-    )
-    assert url == (
-        "https://logs.example.com/?q=a+%22b%22&service=checkout&level=ERROR%2CWARN"
-        "&from=2024-05-01T10%3A00%3A00.000Z&to=now&doc=ev1"
-    )
-    assert dashboard_url("http://127.0.0.1:8000") == "http://127.0.0.1:8000/"

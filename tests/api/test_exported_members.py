@@ -9,7 +9,6 @@ import api
 
 EXPECTED = {
     "create_app",
-    "dashboard_url",
     "parse_query",
     "TokenStore",
     "ApiError",

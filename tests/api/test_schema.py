@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def live_url(es_url: str, seeded_prefix: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var_dir: Path = tmp_path_factory.mktemp("schema")
-    app = create_app(make_config(var_dir, es_url=es_url, prefix=seeded_prefix, rate_limit_per_s=0))
+    app = create_app(make_config(var_dir, es_url=es_url, logs_index=seeded_prefix, rate_limit_per_s=0))
     with running_server(app) as url:
         yield url
 

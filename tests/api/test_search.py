@@ -113,7 +113,7 @@ def test_search_bad_input_is_400_with_a_sentence(search_client: TestClient, para
 
 
 def test_search_missing_indices_give_empty_results(app_factory: AppFactory, es_url: str, tmp_path: Path) -> None:
-    client = app_factory(make_config(tmp_path, es_url=es_url, prefix="nothing_here"))
+    client = app_factory(make_config(tmp_path, es_url=es_url, logs_index="nothing_here"))
     body = client.get("/logs/search").json()
     assert body["total"] == 0 and body["hits"] == [] and body["next"] is None
 

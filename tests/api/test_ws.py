@@ -76,7 +76,9 @@ def tail_server(
     tmp_path: Path, kafka_bootstrap: str, topic_factory: Callable[..., str]
 ) -> Iterator[tuple[str, str, Any]]:
     topic = topic_factory(3)
-    app = create_app(make_config(tmp_path, kafka=kafka_bootstrap, tail_topic=topic, ws_queue_size=50, ws_max_clients=3))
+    app = create_app(
+        make_config(tmp_path, kafka=kafka_bootstrap, classified_topic=topic, ws_queue_size=50, ws_max_clients=3)
+    )
     with running_server(app) as url:
         yield url.replace("http://", "ws://"), topic, app.state.logwatch
 

@@ -57,7 +57,9 @@ def test_as_env_reproduces_the_config_in_a_child(tmp_path: Path) -> None:
         ("api: [\n", {}, "is not valid YAML at line"),
     ],
 )
-def test_each_error_is_one_sentence_naming_the_key(tmp_path: Path, text: str, env: dict[str, str], expected: str) -> None:
+def test_each_error_is_one_sentence_naming_the_key(
+    tmp_path: Path, text: str, env: dict[str, str], expected: str
+) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(write(tmp_path, text), env=env)
     message = str(caught.value)

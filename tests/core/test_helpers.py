@@ -15,7 +15,8 @@ from core.yamlfile import key_path, read_yaml, validate
 
 
 @pytest.mark.parametrize(
-    ("text", "ms"), [("90", 90_000), (90, 90_000), ("500ms", 500), ("1.5m", 90_000), (" 2h ", 7_200_000), ("1d", 86_400_000)]
+    ("text", "ms"),
+    [("90", 90_000), (90, 90_000), ("500ms", 500), ("1.5m", 90_000), (" 2h ", 7_200_000), ("1d", 86_400_000)],
 )
 def test_durations(text: str | int, ms: int) -> None:
     assert parse_duration_ms(text) == ms
@@ -63,5 +64,7 @@ def test_validation_errors_name_the_file_and_the_key_path() -> None:
 def test_read_yaml_errors_are_one_sentence(tmp_path: Path) -> None:
     bad = tmp_path / "r.yaml"
     bad.write_text("rules: [\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"^The rules file .*r\.yaml is not valid YAML at line \d+: fix its syntax\.$"):
+    with pytest.raises(
+        ConfigError, match=r"^The rules file .*r\.yaml is not valid YAML at line \d+: fix its syntax\.$"
+    ):
         read_yaml(bad, "rules file")

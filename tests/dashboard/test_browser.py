@@ -78,8 +78,8 @@ def live(
         var_dir,
         es_url=es_url,
         kafka=kafka_bootstrap,
-        prefix=seeded_prefix,
-        tail_topic=admin_topic,
+        logs_index=seeded_prefix,
+        classified_topic=admin_topic,
         rate_limit_per_s=0,
         alerts_index=alerts_index,
     )
@@ -290,7 +290,7 @@ def test_dashboard_alert_panel_silence_and_show_logs(page: Any, live: dict[str, 
 def test_dashboard_sign_in_with_token(
     browser: Any, es_url: str, seeded_prefix: str, tmp_path: Path, artifacts: Path
 ) -> None:
-    app = create_app(make_config(tmp_path, es_url=es_url, prefix=seeded_prefix, auth="required"))
+    app = create_app(make_config(tmp_path, es_url=es_url, logs_index=seeded_prefix, auth="required"))
     token = TokenStore.for_var_dir(tmp_path).create("browser-test")
     with running_server(app) as url:
         context = browser.new_context(bypass_csp=True)

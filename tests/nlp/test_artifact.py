@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import sklearn
 
-from nlp import IncompatibleModelError, NlpError, default_model_path, load_classifier
+from core.config import load_config
+from nlp import IncompatibleModelError, ModelCache, NlpError, default_model_path, load_classifier
 from nlp.artifact import metadata_path
 from nlp.errors import ModelNotTrainedError
 
@@ -72,6 +73,7 @@ def test_missing_metadata_is_refused(model_path: Path, tmp_path: Path) -> None:
 
 
 def test_default_model_path_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("LOGWATCH_CONFIG", raising=False)
     monkeypatch.delenv("NLP_MODEL_PATH", raising=False)
     monkeypatch.setenv("LOGWATCH_VAR_DIR", str(tmp_path / "var"))
     assert default_model_path() == tmp_path / "var" / "models" / "classifier.joblib"
@@ -79,4 +81,33 @@ def test_default_model_path_follows_environment(monkeypatch: pytest.MonkeyPatch,
     assert default_model_path() == tmp_path / "m.joblib"
     monkeypatch.delenv("NLP_MODEL_PATH")
     monkeypatch.delenv("LOGWATCH_VAR_DIR")
-    assert default_model_path().parts[-3:] == ("var", "models", "classifier.joblib")
+    assert default_model_path() == load_config().var_dir / "models" / "classifier.joblib"
+
+
+def test_var_dir_in_the_config_file_moves_the_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("NLP_MODEL_PATH", "LOGWATCH_VAR_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "logwatch.yaml"
+    config.write_text(f"var_dir: {tmp_path / 'state'}\n")
+    monkeypatch.setenv("LOGWATCH_CONFIG", str(config))
+    assert default_model_path() == tmp_path / "state" / "models" / "classifier.joblib"
+    config.write_text(f"var_dir: {tmp_path / 'state'}\nnlp:\n  model_path: {tmp_path / 'pinned.joblib'}\n")
+    assert default_model_path() == tmp_path / "pinned.joblib"
+
+
+def test_model_cache_serves_the_default_artifact_and_reloads_it(
+    monkeypatch: pytest.MonkeyPatch, model_path: Path, tmp_path: Path
+) -> None:
+    target = _copy(model_path, tmp_path)
+    monkeypatch.setenv("NLP_MODEL_PATH", str(target))
+    cache = ModelCache(check_s=0.0)
+    first = cache.get()
+    assert first.version == load_classifier(target).version
+    assert cache.get() is first  # unchanged on disk: not loaded again
+    target.unlink()
+    assert cache.get() is first  # gone for a moment (being replaced): keeps serving the model it has
+
+
+def test_model_cache_without_an_artifact_says_to_train(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotTrainedError, match="make train"):
+        ModelCache(tmp_path / "nothing.joblib").get()

@@ -5,9 +5,11 @@ import nlp
 EXPECTED = {
     "Classifier",
     "IncompatibleModelError",
+    "ModelCache",
     "NlpError",
     "classify",
     "classify_batch",
+    "default_model",
     "default_model_path",
     "explain",
     "load_classifier",

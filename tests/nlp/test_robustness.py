@@ -70,7 +70,8 @@ def test_explain_names_the_words_behind_the_label(classifier: Classifier) -> Non
     words = " ".join(t for t, _ in tokens)
     assert "password" in words or "failed" in words or "invalid" in words
     assert [s for _, s in tokens] == sorted((s for _, s in tokens), reverse=True)
-    assert classifier.explain("", top=5) == [] or all(s > 0 for _, s in classifier.explain("", top=5))
+    # An empty message has no features, so nothing pushed its label: no words, not words with no weight.
+    assert classifier.explain("", top=5) == []
 
 
 def test_explain_shows_placeholders_readably(classifier: Classifier) -> None:

@@ -9,9 +9,7 @@ from pathlib import Path
 from kafka import KafkaConsumer
 from kafka.consumer.fetcher import ConsumerRecord
 
-from infra import kafka_broker
-from infra.supervisor import Service
-from tests.services import TestStack, free_port
+from infra.teststack import TestStack, free_port
 
 __all__ = ["ManualBroker", "consume"]
 
@@ -34,17 +32,7 @@ class ManualBroker:
         return self.stack.supervisor.pid("kafka") is not None
 
     def start(self) -> None:
-        kafka_broker.prepare(self.stack.var_dir)
-        argv = kafka_broker.command(self.stack.var_dir, self.port, self.controller_port, heap_mb=512)
-        self.stack.supervisor.start(
-            Service(
-                "kafka",
-                argv,
-                lambda: kafka_broker.kafka_ready(self.bootstrap),
-                ports=(self.port, self.controller_port),
-            )
-        )
-        kafka_broker.create_topics(self.bootstrap)
+        self.stack.start_kafka(self.port, self.controller_port)
         self.starts += 1
 
     def stop(self) -> None:

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from core.config import REPO_ROOT
 from producers.loadgen import Progress, interleave, log_files, pace, read_lines, service_for
 from producers.loadgen.__main__ import main
 from tests.producers.kafka_helpers import consume
 
-LOGHUB = Path("/work/shared/data/loghub")
+# The shared samples live beside the repository, never in it (the benchmarks and nlp/ood.py read them there).
+LOGHUB = REPO_ROOT.parent / "shared" / "data" / "loghub"
 
 
 def _write_logs(folder: Path) -> dict[str, list[bytes]]:
@@ -56,7 +58,7 @@ def test_log_files_service_names_and_raw_lines(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not LOGHUB.is_dir(), reason="the shared Loghub samples are not on this machine")
 def test_the_shared_loghub_samples_are_found_and_named() -> None:
-    # Loghub: Zhu et al., ISSRE 2023; Jiang et al., ISSTA 2024 (see /work/shared/data/loghub/CITATION).
+    # Loghub: Zhu et al., ISSRE 2023; Jiang et al., ISSTA 2024 (see ../shared/data/loghub/CITATION).
     files = log_files([LOGHUB])
     assert {service_for(f) for f in files} >= {"apache", "hdfs", "linux", "spark", "zookeeper"}
     assert all(f.suffix == ".log" for f in files)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from kafka.consumer.fetcher import ConsumerRecord
 
+from infra.teststack import free_port
 from producers import LogProducer
 from producers.spool import SUFFIX
 from tests.producers.helpers import unique, wait_until
 from tests.producers.kafka_helpers import ManualBroker, consume
-from tests.services import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -1,12 +1,13 @@
-"""The classify stage's worker-side model cache picks up a retrained artifact without a restart."""
+"""The model cache the classify stage's workers keep picks up a retrained artifact without a restart."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from nlp import ModelCache, default_model
 from nlp.model import TrainConfig
 from nlp.training import train
-from streaming.classify import ModelCache
+from streaming.classify import label
 
 
 def test_new_artifact_on_disk_replaces_the_loaded_model(tmp_path: Path) -> None:
@@ -21,3 +22,8 @@ def test_new_artifact_on_disk_replaces_the_loaded_model(tmp_path: Path) -> None:
     assert cache.get().version == first.metadata["version"]
     cache.check_s = 0.0
     assert cache.get().version == second.metadata["version"]
+
+
+def test_the_classify_stage_uses_nlp_s_one_default_model() -> None:
+    # One cache per process: the stage's default is the package's, not a second copy.
+    assert label.__defaults__ == (default_model,)

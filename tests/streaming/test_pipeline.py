@@ -17,10 +17,10 @@ from elasticsearch import ConnectionTimeout, Elasticsearch, NotFoundError
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
-from alerting.model import Alert, parse_alert
+from core.alert import Alert, parse_alert
 from core.config import REPO_ROOT
+from infra.teststack import TestStack
 from streaming.event import event_id
-from tests.services import TestStack
 
 pytestmark = pytest.mark.integration
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from alerting.model import parse_alert
+from core.alert import parse_alert
 from streaming.rules.aggregate import AggRow, BatchStats
-from streaming.rules.alerts import alert_id, dashboard_url
+from streaming.rules.alerts import alert_id, make_alert
 from streaming.rules.engine import Engine
 from streaming.rules.model import Match, RatioRule, Rule, SilenceRule, SpikeRule, ThresholdRule
 from streaming.rules.state import State, StateStore
@@ -87,12 +87,21 @@ def test_alert_id_is_sha256_of_rule_group_and_window_start() -> None:
 
 
 def test_dashboard_url_is_url_encoded() -> None:
-    url = dashboard_url(BASE, "auth & co", T0, T0 + MIN)
-    assert url == (
+    def url(rule: Rule, group: tuple[str, ...]) -> str:
+        alert = make_alert(
+            rule, group, status="firing", start_ms=T0, end_ms=T0 + MIN, value=1.0, threshold=1.0, samples=[],
+            base_url=BASE + "/", now=NOW,
+        )  # fmt: skip
+        return str(alert["dashboard_url"])
+
+    assert url(THRESHOLD, ("auth & co",)) == (
         "https://logs.example.com/?service=auth+%26+co"
         "&from=2026-11-23T12%3A00%3A00.000Z&to=2026-11-23T12%3A01%3A00.000Z"
     )
-    assert "service" not in dashboard_url(BASE, None, T0, T0 + MIN)
+    by_host = dataclasses.replace(THRESHOLD, group_by=("host",))
+    assert url(by_host, ("h1",)) == (
+        "https://logs.example.com/?from=2026-11-23T12%3A00%3A00.000Z&to=2026-11-23T12%3A01%3A00.000Z"
+    )
 
 
 def test_threshold_episode_fires_once_and_resolves_once_after_a_quiet_window_closes() -> None:

@@ -15,12 +15,13 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming.query import StreamingQuery
 
-from alerting.model import parse_alert
+from core.alert import parse_alert
 from core.config import Config, load_config
+from core.contract import rfc3339_ms
+from infra.teststack import TestStack
 from streaming.rules import Match, ThresholdRule, start_rules_query
-from streaming.rules.alerts import alert_id, rfc3339_ms
+from streaming.rules.alerts import alert_id
 from streaming.session import spark_session
-from tests.services import TestStack
 
 pytestmark = [
     pytest.mark.integration,
@@ -143,10 +144,12 @@ def test_firing_then_resolved_on_alerts_and_a_crash_restart_neither_re_emits_nor
             producer.send(source, key=service.encode(), value=value)
         producer.flush(timeout=30)
 
+    # The query takes both topic names from the configuration.
+    topics = config.topics.model_copy(update={"classified": source, "alerts": alerts_topic})
+    ours = config.model_copy(update={"topics": topics})
+
     def start() -> StreamingQuery:
-        return start_rules_query(
-            spark, config, [RULE], source_topic=source, alerts_topic=alerts_topic, checkpoint_dir=checkpoint
-        )
+        return start_rules_query(spark, ours, [RULE], checkpoint_dir=checkpoint)
 
     reader = Alerts(config.kafka.bootstrap_servers, alerts_topic)
     query = start()

@@ -20,7 +20,6 @@ from streaming.rules import (
     ThresholdRule,
     load_rules,
 )
-from streaming.rules.loader import parse_duration_ms
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -124,8 +123,9 @@ def test_defaults_apply_to_rules_whose_type_accepts_them(tmp_path: Path) -> None
         (30, 30_000),
     ],
 )
-def test_durations(text: str | int, expected: int) -> None:
-    assert parse_duration_ms(text) == expected
+def test_durations_are_read_by_the_core_parser(tmp_path: Path, text: str | int, expected: int) -> None:
+    (rule,) = load_rules(write(tmp_path, THRESHOLD + f"    lateness: {text}\n"))
+    assert rule.lateness_ms == expected
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,11 @@ def test_an_unknown_key_is_named_with_the_keys_the_type_accepts(tmp_path: Path) 
     ("extra", "key", "fragment"),
     [
         ("match: {level: ERROR}", "rules[0].match", "unknown key 'level'"),
-        ("match: {min_level: LOUD}", "rules[0].match", "unknown min_level 'LOUD'"),
+        (
+            "match: {min_level: LOUD}",
+            "rules[0].match.min_level",
+            "must be a level, one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or an alias such as warning, got 'LOUD'",
+        ),
         ("match: {category: secrets}", "rules[0].match", "'secrets'"),
         ("match: [a]", "rules[0].match", "mapping"),
         ("group_by: [service, service]", "rules[0].group_by", "twice"),
@@ -211,10 +215,10 @@ def test_type_options_are_validated(tmp_path: Path, rule: str, fragment: str) ->
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("rules: [\n  {name: a\n", "invalid YAML at line"),
+        ("rules: [\n  {name: a\n", "is not valid YAML at line 3"),
         ("- just a list\n", "top level must be a mapping"),
-        ("rule: []\n", "unknown top-level key 'rule'"),
-        ("rules: {a: 1}\n", "rules must be a list"),
+        ("rule: []\n", "the top level: has an unknown key 'rule' (allowed: rules, defaults)"),
+        ("rules: {a: 1}\n", "rules: input should be a valid list"),
         ("rules: [3]\n", "rules[0] must be a mapping"),
         ("defaults: {window: 1m, colour: red}\nrules: []\n", "defaults.colour"),
         (THRESHOLD + THRESHOLD.split("rules:")[1], "rules[1].name 'burst' is used by an earlier rule"),
@@ -225,5 +229,8 @@ def test_file_level_mistakes(tmp_path: Path, text: str, fragment: str) -> None:
 
 
 def test_an_unreadable_file_is_one_sentence(tmp_path: Path) -> None:
-    with pytest.raises(RulesError, match="Cannot read rules file .*missing.yaml"):
+    with pytest.raises(
+        RulesError,
+        match=r"Cannot read the rules file .*missing\.yaml \(No such file or directory\): create it or fix the path\.$",
+    ):
         load_rules(tmp_path / "missing.yaml")

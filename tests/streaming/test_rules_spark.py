@@ -12,13 +12,13 @@ import pytest
 from pyspark.sql import DataFrame, SparkSession
 
 from core.config import REPO_ROOT, load_config
+from infra.teststack import TestStack
 from streaming.rules.aggregate import bucket, collect_buckets, parse_classified, rule_rows
 from streaming.rules.errors import RulesError
 from streaming.rules.model import Match, RatioRule, Rule, SilenceRule, ThresholdRule
 from streaming.rules.query import BatchProcessor
 from streaming.rules.state import StateStore
 from streaming.session import spark_session
-from tests.services import TestStack
 
 # pyspark's collect() leaves its local result socket for the garbage collector to close.
 pytestmark = [

@@ -1,4 +1,4 @@
-"""Validation of the alert message (DESIGN.md): a bad one is refused with one sentence naming the field."""
+"""Validation of the alert message: a bad one is refused with one sentence naming the field."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alerting.errors import InvalidAlert
-from alerting.model import parse_alert
+from core.alert import parse_alert
+from core.errors import InvalidAlert
 from tests.alerting.helpers import alert_dict
 
 
