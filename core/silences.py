@@ -144,6 +144,8 @@ def new_silence(
             "give a positive number of seconds."
         )
     start = now or datetime.now(UTC)
+    # Stored times keep milliseconds; the silence returned equals the one read back.
+    start = start.replace(microsecond=start.microsecond // 1000 * 1000)
     return Silence(
         id=uuid.uuid4().hex,
         rule=rule,

@@ -10,9 +10,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from nlp.artifact import default_model_path, load_classifier
+from core.errors import LogwatchError
+from nlp.artifact import load_classifier
 from nlp.corpus import DEFAULT_CORPUS, load_labelled
-from nlp.errors import NlpError
 from nlp.evaluate import format_report, metrics
 from nlp.ood import DEFAULT_LOGHUB, DEFAULT_LOGHUB_LABELS, evaluate_loghub
 from nlp.training import DEFAULT_LABELS, train
@@ -84,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p_train = sub.add_parser("train", help="train the model (skipped when already up to date)")
     p_train.add_argument("--data", type=Path, action="append", help="CSV/JSONL of message,label (repeatable)")
-    p_train.add_argument("--out", type=Path, default=None, help=f"artifact path (default {default_model_path()})")
+    p_train.add_argument(
+        "--out", type=Path, default=None, help="artifact path (default: the configured one, nlp.model_path)"
+    )
     p_train.add_argument("--force", action="store_true", help="retrain even if the artifact is up to date")
     p_train.add_argument("--any-labels", action="store_true", help="accept labels other than the four categories")
     p_train.set_defaults(func=_cmd_train)
@@ -124,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s")
     try:
         code: int = args.func(args)
-    except NlpError as exc:
+    except LogwatchError as exc:  # NlpError, or a ConfigError from reading where the model lives
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return code

@@ -39,3 +39,14 @@ def test_errors_are_one_line_with_exit_status_2(tmp_path: Path, capsys: pytest.C
     assert main(["classify", "--model", str(tmp_path / "none.joblib"), "x"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "make train" in err and "\n" not in err
+
+
+def test_a_broken_configuration_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "logwatch.yaml"
+    config.write_text("nlp:\n  model_file: elsewhere.joblib\n")
+    monkeypatch.setenv("LOGWATCH_CONFIG", str(config))
+    assert main(["classify", "disk full"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "nlp.model_file" in err and err.count("\n") == 1
