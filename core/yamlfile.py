@@ -31,6 +31,8 @@ def read_yaml(path: Path, what: str) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"Cannot read the {what} {path} ({exc.strerror}): create it or fix the path.") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"The {what} {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8.") from exc
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""
@@ -58,15 +60,31 @@ def validate(model: type[Model], data: Any, source: str, renames: Mapping[str, s
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_sentence(exc, source, renames or {})) from None
+        raise ConfigError(_sentence(exc, data, source, renames or {})) from None
 
 
-def _sentence(exc: ValidationError, source: str, renames: Mapping[str, str]) -> str:
+def _user_loc(data: Any, loc: tuple[int | str, ...], kind: str) -> tuple[int | str, ...]:
+    # pydantic adds the names of union members and validators to the location; people only know the keys
+    # of their file, so keep the parts that lead through the data (and the name of a missing key).
+    kept: list[int | str] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif kind == "missing" and part == loc[-1]:
+            pass
+        else:
+            continue
+        kept.append(part)
+    return tuple(kept)
+
+
+def _sentence(exc: ValidationError, data: Any, source: str, renames: Mapping[str, str]) -> str:
     error = exc.errors(include_url=False)[0]
-    # Union and tagged-model errors add the member's name to the location; people only know the keys.
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p[:1].isupper()))
-    key = key_path(loc) or "the top level"
     kind = error["type"]
+    key = key_path(_user_loc(data, tuple(error["loc"]), kind)) or "the top level"
     if kind == "extra_forbidden":
         return f"{source}: unknown key {key}; remove or rename it."
     if kind == "missing":
@@ -76,4 +94,6 @@ def _sentence(exc: ValidationError, source: str, renames: Mapping[str, str]) -> 
     message = str(error["msg"]).removeprefix("Value error, ")
     if kind in ("model_type", "dict_type"):
         return f"{where} must be a mapping of keys, got {type(got).__name__}; fix its layout."
-    return f"{where}: {message[:1].lower()}{message[1:]}, got {got!r:.80}; fix the value."
+    # Our own validators (durations, say) already name the value they were given.
+    got_text = "" if ", got " in message else f", got {got!r:.80}"
+    return f"{where}: {message[:1].lower()}{message[1:]}{got_text}; fix the value."

@@ -23,7 +23,7 @@ if [ -z "$cloudflared" ]; then
 fi
 
 read -r api_host api_port var_dir < <(cd "$root" && "$python" -c '
-from infra.config import load_config
+from core.config import load_config
 c = load_config()
 host = "127.0.0.1" if c.api.host in ("0.0.0.0", "::", "") else c.api.host
 print(host, c.api.port, c.var_dir)')

@@ -52,8 +52,6 @@ __all__ = ["load_rules", "parse_rules"]
 logger = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$")
-# core.yamlfile ends each value message with ", got <the value>"; a message must not say it a second time.
-_GOT = re.compile(r", got .*$", re.DOTALL)
 
 
 def _known_keys(value: Any, allowed: tuple[str, ...]) -> Any:
@@ -97,10 +95,7 @@ def _bool(value: Any) -> bool:
 
 
 def _duration(value: Any) -> int:
-    try:
-        return parse_duration_ms(value)
-    except ValueError as exc:
-        raise ValueError(_GOT.sub("", str(exc))) from None
+    return parse_duration_ms(value)
 
 
 def _count(value: Any) -> int:
@@ -352,8 +347,6 @@ def load_rules(path: Path) -> list[Rule]:
         raw = read_yaml(path, "rules file")
     except ConfigError as exc:
         raise RulesError(str(exc)) from exc
-    except UnicodeDecodeError as exc:
-        raise RulesError(f"Cannot read the rules file {path} (it is not UTF-8 text): save it as UTF-8.") from exc
     rules = parse_rules(raw, str(path))
     logger.info('rules loaded file="%s" rules=%d names="%s"', path, len(rules), ",".join(r.name for r in rules))
     return rules

@@ -1,4 +1,4 @@
-"""Documents shaped like DESIGN.md's indexed document, and a helper that indexes them for real."""
+"""Documents shaped like the indexed log document (docs/design.md), and a helper that indexes them for real."""
 
 from __future__ import annotations
 

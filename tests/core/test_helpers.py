@@ -68,3 +68,13 @@ def test_read_yaml_errors_are_one_sentence(tmp_path: Path) -> None:
         ConfigError, match=r"^The rules file .*r\.yaml is not valid YAML at line \d+: fix its syntax\.$"
     ):
         read_yaml(bad, "rules file")
+
+
+class _Receivers(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    receivers: dict[str, _Item | list[_Item]]
+
+
+def test_the_key_path_keeps_the_users_keys_and_drops_pydantics_own_names() -> None:
+    with pytest.raises(ConfigError, match=r"^f\.yaml: receivers\.Oncall\.size: "):
+        validate(_Receivers, {"receivers": {"Oncall": {"name": "a", "size": "x"}}}, "f.yaml")

@@ -62,11 +62,10 @@ def test_a_log_line_reaches_the_chat_server_under_other_names(
         "routes": [{"name": "team", "receiver": "team-slack", "group_wait_s": 0, "repeat_interval_s": 3600}],
     }
     var_dir = tmp_path / "var"
-    own = TestStack(var_dir)  # its own checkpoints and status files; the session's Kafka and Elasticsearch
-    names = {f"TOPICS_{k.upper()}": v for k, v in topics.model_dump().items()}
-    names |= {f"INDICES_{k.upper()}": v for k, v in indices.model_dump().items()}
+    # Its own checkpoints and status files; the session's Kafka and Elasticsearch.
+    own = TestStack(var_dir, topics=topics, indices=indices)
     env = {
-        **names,
+        **own.names_env(),
         "LOGWATCH_VAR_DIR": str(var_dir),
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "ES_URL": es_url,
@@ -78,7 +77,7 @@ def test_a_log_line_reaches_the_chat_server_under_other_names(
     config = load_config(env=env)
     consumer = ConsumerProcess(config, {**env, **chat_env(slack, None)}, tmp_path / "alerting.log")
     try:
-        own.supervisor.start(own.streaming_service(kafka_bootstrap, es_url, **names))
+        own.supervisor.start(own.streaming_service(kafka_bootstrap, es_url))
         consumer.wait_status(lambda doc: True, 60, "the alert consumer's status")
         service = f"auth-{uuid.uuid4().hex[:6]}"
         now = datetime.now(UTC)
