@@ -57,7 +57,7 @@ CEILING_PREFIX = "bench_ceiling"
 
 
 class Events:
-    """Demo-service events as DESIGN.md JSON, cycled from a pool; ``probe`` ones carry an id in attributes."""
+    """Demo-service events as docs/design.md JSON, cycled from a pool; ``probe`` ones carry an id in attributes."""
 
     def __init__(self, seed: int = 7) -> None:
         self.pool = EventPool(SERVICES, size=5000, rng=random.Random(seed)).events

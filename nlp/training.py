@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_LABELS", "TrainResult", "evaluate_pipeline", "fit", "train"]
 
 logger = logging.getLogger(__name__)
 
-# The categories of DESIGN.md; a user's own data may use any other label set.
+# The categories of docs/design.md; a user's own data may use any other label set.
 DEFAULT_LABELS = ("security", "performance", "business", "general")
 
 

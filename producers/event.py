@@ -1,4 +1,4 @@
-"""Builds DESIGN.md log events and turns them into bytes that always fit.
+"""Builds log events of docs/design.md and turns them into bytes that always fit.
 
 Hot path: ``emit()`` spends most of its few microseconds here, so the timestamp prefix is cached per
 second and the JSON encoder is built once.
@@ -111,7 +111,7 @@ for _n in range(0, 60):
 
 
 def normalize_level(level: str | int) -> str:
-    """The DESIGN.md level for a name, an alias (WARNING, FATAL, notice...) or a ``logging`` number.
+    """The docs/design.md level for a name, an alias (WARNING, FATAL, notice...) or a ``logging`` number.
 
     Unknown names become INFO rather than failing: a log line is never lost over its level.
 

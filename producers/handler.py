@@ -1,4 +1,4 @@
-"""``KafkaLogHandler``: Python ``logging`` records to DESIGN.md events, through a ``LogProducer``.
+"""``KafkaLogHandler``: Python ``logging`` records to docs/design.md events, through a ``LogProducer``.
 
 Like sentry-sdk's logging integration it ignores the loggers of the Kafka client and of this library
 (their records would loop back through the handler) and guards against re-entry per thread.

@@ -1,6 +1,6 @@
 """``LogProducer``: the embedded, never-raising, never-blocking way for a service to ship its logs.
 
-``emit()`` builds a DESIGN.md event, serializes it and appends it to a bounded buffer: a few
+``emit()`` builds a docs/design.md event, serializes it and appends it to a bounded buffer: a few
 microseconds, no network, no waiting (unless ``emit_block_ms`` allows it). A daemon sender thread,
 started on first use and again after ``os.fork()``, is the only code that talks to Kafka.
 """

@@ -56,7 +56,7 @@ _REGIONS = ("eu-west-1", "eu-central-1", "us-east-1", "ap-southeast-1")
 class LogLine:
     """One log call a simulated service makes.
 
-    :param category: the DESIGN.md category a person would give it (ground truth, sent only with --label).
+    :param category: the docs/design.md category a person would give it (ground truth, sent only with --label).
     """
 
     level: int

@@ -66,7 +66,10 @@ def test_without_tokens_every_receiver_falls_back_to_the_log_sender_with_one_war
         (_doc(group_wait_s=-1), "routes[0].group_wait_s: must be a number of seconds, 0 or more, got -1"),
         (_doc(stop="yes"), "routes[0].stop: input should be a valid boolean"),
         (_doc(service=5), "routes[0].service: must be a string or a list of strings"),
-        (_doc(category="misc"), "routes[0].category: must be one of security, performance, business, general, got 'misc'"),
+        (
+            _doc(category="misc"),
+            "routes[0].category: must be one of security, performance, business, general, got 'misc'",
+        ),
         (
             {"receivers": {"tg": {"type": "telegram"}}, "routes": [{"name": "r", "receiver": "tg"}]},
             "receivers.tg is missing chat_id for type telegram",

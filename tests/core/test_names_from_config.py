@@ -103,12 +103,12 @@ def test_a_log_line_reaches_the_chat_server_under_other_names(
         assert set(es.indices.get(index=f"{indices.logs}-*"))
         elsewhere = es.options(ignore_status=404).count(index="logs_classified", query={"term": {"service": service}})
         assert elsewhere.get("count", 0) == 0
-        history = wait_until(
-            lambda: es.options(ignore_status=404).search(index=indices.alerts, query={"term": {"service": service}}),
-            30,
-            "the alert in the renamed history index",
-        )
-        assert history["hits"]["hits"]
+
+        def history() -> list[dict[str, object]]:
+            found = es.options(ignore_status=404).search(index=indices.alerts, query={"term": {"service": service}})
+            return list(found.body.get("hits", {}).get("hits", []))
+
+        wait_until(history, 30, "the alert in the renamed history index", interval_s=0.5)
         assert service.encode() in keys_on(kafka_bootstrap, topics.classified)
         default_history = es.options(ignore_status=404).count(index="alerts", query={"term": {"service": service}})
         assert default_history.get("count", 0) == 0

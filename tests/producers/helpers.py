@@ -33,7 +33,7 @@ def wait_until(predicate: Callable[[], bool], timeout_s: float, step_s: float = 
 
 
 def assert_event_schema(event: dict[str, Any]) -> None:
-    """The DESIGN.md log event contract, checked independently of the producer's own code."""
+    """The docs/design.md log event contract, checked independently of the producer's own code."""
     from datetime import datetime
 
     for name in REQUIRED:
