@@ -1,4 +1,4 @@
-"""logwatch API: search, stats, trends, alerts, silences, health, metrics and live tail over FastAPI.
+"""logwatch API: search, stats, trends, patterns, alerts, silences, health, metrics and live tail over FastAPI.
 
 Run it with ``python -m api``; manage tokens with ``python -m api tokens create|list|revoke NAME``.
 """

@@ -19,7 +19,7 @@ from api.auth import AuthMiddleware, error_response
 from api.errors import ApiError
 from api.metrics import ApiMetrics
 from api.ratelimit import RateLimiter
-from api.routers import alerts, health, logs, search, session, silences, stats, ws
+from api.routers import alerts, health, logs, patterns, search, session, silences, stats, ws
 from api.state import AppState, auth_required
 from api.tail import TailHub
 from api.tokens import TokenStore
@@ -108,7 +108,7 @@ def create_app(
         static_url="/docs-assets",
         title="logwatch API",
         version="1.0",
-        description="Search, stats, trends, live tail and alerts over the classified logs.",
+        description="Search, stats, trends, patterns, live tail and alerts over the classified logs.",
         lifespan=lifespan,
     )
     app.state.logwatch = state
@@ -125,6 +125,7 @@ def create_app(
     for router in (
         search.router,
         stats.router,
+        patterns.router,
         logs.router,
         alerts.router,
         silences.router,

@@ -9,6 +9,7 @@ Syntax::
     "connection reset"        a phrase
     time*                     a word prefix
     service:checkout          a field (keyword fields: exact; level and category are case-insensitive)
+    template_id:ID            the logs of one message template (``template:"a <*> b"``: by its text)
     service:check*            a field prefix or wildcard (* and ?)
     host:*                    the field exists
     redactions:>0             numeric comparison (>, >=, <, <=) on numeric fields
@@ -66,6 +67,8 @@ KEYWORD_FIELDS = frozenset(
         "category",
         "model_version",
         "format",
+        "template_id",
+        "template",
         "exception.type",
         "kafka.topic",
         "message.keyword",

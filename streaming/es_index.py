@@ -43,6 +43,9 @@ def index_template(prefix: str) -> dict[str, Any]:
                     "trace_id": {"type": "keyword"},
                     "span_id": {"type": "keyword"},
                     "message": {"type": "text", "fields": {"keyword": KEYWORD}},
+                    # The message with its variable parts as <*> (streaming.templates), and its stable id.
+                    "template_id": {"type": "keyword"},
+                    "template": {**KEYWORD, "fields": {"text": {"type": "text"}}},
                     "exception": {
                         "properties": {
                             "type": {"type": "keyword"},

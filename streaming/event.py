@@ -1,5 +1,9 @@
 """Turns one Kafka record into a validated log event, or into a reason it is not one.
 
+A JSON object with all four of our required fields (``timestamp``, ``level``, ``service``, ``message``) is one
+of our events and is validated as docs/design.md says: a wrong value there is a producer's bug, dead-lettered
+with its reason. Any other JSON object is a log of another schema (bunyan, zap, ECS, journald, ...), read by
+streaming.jsonlog. Anything that is not JSON is a raw line (streaming.formats).
 Pure Python, so it is unit-tested without Spark and runs inside the parse stage's pandas UDF.
 """
 
@@ -8,14 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from core.contract import normalise_level
 from streaming.formats import parse_line
+from streaming.jsonlog import DECODER, parse_timestamp, read_json_object
 
 __all__ = ["Parsed", "event_id", "parse_record", "parse_timestamp"]
 
+_REQUIRED = ("timestamp", "level", "service", "message")
 _OPTIONAL_STRINGS = ("host", "logger", "trace_id", "span_id", "env", "version")
 _EXCEPTION_KEYS = ("type", "message", "stacktrace")
 
@@ -23,17 +29,6 @@ _EXCEPTION_KEYS = ("type", "message", "stacktrace")
 def event_id(topic: str, partition: int, offset: int) -> str:
     """Deterministic id of a record: re-processing the same offset always yields the same document id."""
     return hashlib.sha1(f"{topic}/{partition}/{offset}".encode()).hexdigest()[:32]
-
-
-def parse_timestamp(value: str) -> datetime | None:
-    """An aware UTC datetime from an RFC 3339 string (a missing offset is taken as UTC), else None."""
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 @dataclass
@@ -49,13 +44,9 @@ def _bad(reason: str) -> Parsed:
     return Parsed(fields={}, format="invalid", error=reason)
 
 
-def _validate_json_event(obj: Any) -> Parsed:
-    if not isinstance(obj, dict):
-        return _bad(f"JSON value is a {type(obj).__name__}, not an object")
+def _validate_json_event(obj: dict[str, Any]) -> Parsed:
     fields: dict[str, Any] = {}
-    for name in ("timestamp", "level", "service", "message"):
-        if name not in obj or obj[name] is None:
-            return _bad(f"required field '{name}' is missing")
+    for name in _REQUIRED:
         if not isinstance(obj[name], str):
             return _bad(f"field '{name}' must be a string, got {type(obj[name]).__name__}")
     ts = parse_timestamp(obj["timestamp"])
@@ -127,9 +118,22 @@ def parse_record(value: bytes | None, key: bytes | None = None, kafka_timestamp:
         service = key.decode("utf-8", "replace").strip() if key else None
         return _raw_event(stripped, service or None, kafka_timestamp)
     try:
-        obj = json.loads(stripped)
+        obj = DECODER.decode(stripped)
     except json.JSONDecodeError as exc:
         return _bad(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
     except RecursionError:
         return _bad("invalid JSON: nested too deeply")
-    return _validate_json_event(obj)
+    except ValueError as exc:  # an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        return _bad(f"invalid JSON: {exc}")
+    if not isinstance(obj, dict):  # unreachable for text that starts with "{", kept for the type checker
+        return _bad(f"JSON value is a {type(obj).__name__}, not an object")
+    if all(obj.get(name) is not None for name in _REQUIRED):
+        return _validate_json_event(obj)
+    service = key.decode("utf-8", "replace").strip() if key else None
+    try:
+        result = read_json_object(obj, service or None, kafka_timestamp)
+    except RecursionError:
+        return _bad("JSON value is nested too deeply to read")
+    if isinstance(result, str):
+        return _bad(result)
+    return Parsed(fields=result, format="json")

@@ -1,6 +1,7 @@
 """Parse stage: a batch of Kafka records in, one row per record out, with either event fields or an ``error``.
 
-Secrets are redacted in the same pass, so no later stage (or sink) ever sees them in event fields.
+Secrets are redacted in the same pass, so no later stage (or sink) ever sees them in event fields. The
+template (streaming.templates) is taken of the redacted message, so a secret never becomes part of a template.
 Pure Python over pandas columns: it runs inside the job's single ``mapInPandas`` pass (streaming.batch).
 """
 
@@ -12,6 +13,7 @@ import pandas as pd
 
 from streaming.event import event_id, parse_record
 from streaming.redact import redact, redact_fields
+from streaming.templates import template_of
 
 __all__ = ["KAFKA_COLUMNS", "parse_frame"]
 
@@ -33,8 +35,9 @@ def parse_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
     :param frame: the Kafka source's ``key, value, topic, partition, offset, timestamp`` (naive UTC times).
     :returns: per record, the event fields (``timestamp`` an aware datetime, ``exception`` and ``attributes``
-        dicts) or ``error``; always ``event_id``, ``format``, ``topic``, ``partition``, ``offset``,
-        ``ingested_at`` (the Kafka timestamp) and the original ``value`` bytes.
+        dicts, ``template_id`` and ``template`` of the redacted message) or ``error``; always ``event_id``,
+        ``format``, ``topic``, ``partition``, ``offset``, ``ingested_at`` (the Kafka timestamp) and the original
+        ``value`` bytes.
     """
     # One vectorised conversion instead of one pandas Timestamp per row.
     arrived = pd.DatetimeIndex(frame["timestamp"]).tz_localize("UTC").to_pydatetime()
@@ -56,5 +59,7 @@ def parse_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
             ingested_at=ingested_at,
             value=value,
         )
+        if parsed.error is None:
+            row["template_id"], row["template"] = template_of(row["message"])
         rows.append(row)
     return rows

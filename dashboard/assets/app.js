@@ -4,6 +4,7 @@ import { AlertsPanel } from "./alerts.js";
 import { api } from "./api.js";
 import { clear, h } from "./dom.js";
 import { Histogram } from "./histogram.js";
+import { Patterns } from "./patterns.js";
 import { Results, renderDocument } from "./results.js";
 import { apiParams, FIELDS, readState, toSearch } from "./state.js";
 import { Tail } from "./tail.js";
@@ -14,7 +15,9 @@ const els = {
   apply: $("apply-range"), zoomOut: $("zoom-out"), tailToggle: $("tail-toggle"), alertsToggle: $("alerts-toggle"),
   who: $("who"), active: $("active-filters"), message: $("message"), facets: $("facets"), count: $("count"),
   split: $("split"), histogram: $("histogram"), tailStatus: $("tail-status"), results: $("results"),
-  more: $("more"), sort: $("sort"), doc: $("doc"), alerts: $("alerts"),
+  more: $("more"), sort: $("sort"), doc: $("doc"), alerts: $("alerts"), content: $("results-wrap").parentElement,
+  viewLogs: $("view-logs"), viewPatterns: $("view-patterns"), patterns: $("patterns"),
+  patternsBody: $("patterns-body"), patternsNote: $("patterns-note"),
 };
 
 let state = readState();
@@ -23,6 +26,8 @@ let nextCursor = null;
 let lastRange = null;
 let controller = null;
 let refreshTimer = null;
+let patternsKey = null;
+let patternsController = null;
 
 function navigate(patch, { push = true } = {}) {
   state = { ...state, ...patch };
@@ -61,6 +66,15 @@ const results = new Results(els.results, {
   onOpen: (hit) => navigate({ doc: hit.event_id }),
 });
 
+// A template's logs: its id joins the query (so it shows in the search box and the URL) and the list returns.
+function withTerm(q, term) {
+  return q.split(/\s+/).includes(term) ? q : (q ? `${q} ${term}` : term);
+}
+
+const patterns = new Patterns(els.patternsBody, els.patternsNote, {
+  onPick: (p) => navigate({ view: "logs", q: withTerm(state.q, `template_id:${p.template_id}`), doc: "" }),
+});
+
 const tail = new Tail({
   onDocs: (docs) => results.prepend(docs.slice().reverse()),
   onStatus: (kind, text) => {
@@ -91,6 +105,10 @@ function syncControls() {
   els.sort.textContent = state.sort === "asc" ? "Time ↑" : "Time ↓";
   els.tailToggle.setAttribute("aria-pressed", String(state.tail));
   els.alertsToggle.setAttribute("aria-pressed", String(state.alerts));
+  els.viewLogs.setAttribute("aria-pressed", String(state.view === "logs"));
+  els.viewPatterns.setAttribute("aria-pressed", String(state.view === "patterns"));
+  els.content.dataset.view = state.view;
+  els.patterns.hidden = state.view !== "patterns";
   clear(els.active);
   for (const f of FIELDS) {
     for (const v of state[f]) {
@@ -149,6 +167,21 @@ async function loadSearch() {
   }
 }
 
+async function loadPatterns() {
+  if (patternsController) patternsController.abort();
+  patternsController = new AbortController();
+  const { signal } = patternsController;
+  els.patternsNote.textContent = "Grouping…";
+  try {
+    const data = await api("/logs/patterns", { params: apiParams(state, { size: 100, buckets: 30 }), signal });
+    patterns.render(data);
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    patterns.clear();
+    showError(err.message);
+  }
+}
+
 async function loadMore() {
   if (!nextCursor || !lastRange) return;
   const params = apiParams({ ...state, from: lastRange.from, to: lastRange.to },
@@ -196,7 +229,13 @@ function renderTail() {
   params.delete("to");
   tail.start(params);
   // While tailing a relative range, keep the histogram and counts moving too.
-  if (state.to === "now") refreshTimer = setInterval(() => { searchKey = null; loadSearch(); }, 15000);
+  if (state.to === "now") {
+    refreshTimer = setInterval(() => {
+      searchKey = null;
+      loadSearch();
+      if (state.view === "patterns") loadPatterns();
+    }, 15000);
+  }
 }
 
 let tailKey = null;
@@ -207,6 +246,11 @@ function render() {
   if (key !== searchKey) {
     searchKey = key;
     loadSearch();
+  }
+  const pKey = JSON.stringify([state.q, ...FIELDS.map((f) => state[f]), state.from, state.to]);
+  if (state.view === "patterns" && pKey !== patternsKey) {
+    patternsKey = pKey;
+    loadPatterns();
   }
   const tKey = JSON.stringify([state.tail, state.q, ...FIELDS.map((f) => state[f])]);
   if (tKey !== tailKey) {
@@ -252,6 +296,8 @@ els.sort.addEventListener("click", () => navigate({ sort: state.sort === "desc" 
 els.more.addEventListener("click", loadMore);
 els.tailToggle.addEventListener("click", () => navigate({ tail: !state.tail }));
 els.alertsToggle.addEventListener("click", () => navigate({ alerts: !state.alerts }));
+els.viewLogs.addEventListener("click", () => navigate({ view: "logs" }));
+els.viewPatterns.addEventListener("click", () => navigate({ view: "patterns", doc: "" }));
 window.addEventListener("popstate", () => {
   state = readState();
   render();

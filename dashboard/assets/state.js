@@ -1,8 +1,9 @@
 // The whole view lives in the URL: a link (like the one in a Slack alert) opens the same view.
-// Parameters: q, service, level, category, host (comma-separated), from, to, sort, split, doc, tail, alerts.
+// Parameters: q, service, level, category, host (comma-separated), from, to, sort, split, view (logs or
+// patterns), doc, tail, alerts.
 
 export const FIELDS = ["service", "level", "category", "host"];
-export const DEFAULTS = { q: "", from: "now-15m", to: "now", sort: "desc", split: "category", doc: "", tail: false, alerts: false };
+export const DEFAULTS = { q: "", from: "now-15m", to: "now", sort: "desc", split: "category", view: "logs", doc: "", tail: false, alerts: false };
 
 export function readState(search = window.location.search) {
   const p = new URLSearchParams(search);
@@ -12,6 +13,7 @@ export function readState(search = window.location.search) {
   state.to = p.get("to") || DEFAULTS.to;
   state.sort = p.get("sort") === "asc" ? "asc" : "desc";
   state.split = ["category", "level", "service", "none"].includes(p.get("split")) ? p.get("split") : "category";
+  state.view = p.get("view") === "patterns" ? "patterns" : "logs";
   state.doc = p.get("doc") || "";
   state.tail = p.get("tail") === "1";
   state.alerts = p.get("alerts") === "1";
@@ -29,6 +31,7 @@ export function toSearch(state) {
   if (state.to !== DEFAULTS.to) p.set("to", state.to);
   if (state.sort !== DEFAULTS.sort) p.set("sort", state.sort);
   if (state.split !== DEFAULTS.split) p.set("split", state.split);
+  if (state.view !== DEFAULTS.view) p.set("view", state.view);
   if (state.doc) p.set("doc", state.doc);
   if (state.tail) p.set("tail", "1");
   if (state.alerts) p.set("alerts", "1");

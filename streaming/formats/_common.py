@@ -93,14 +93,23 @@ def make_time(
 
 
 def infer_year(
-    now: datetime, month: int, day: int, hour: int, minute: int, second: int, microsecond: int = 0
+    now: datetime,
+    month: int,
+    day: int,
+    hour: int,
+    minute: int,
+    second: int,
+    microsecond: int = 0,
+    zone: tzinfo = UTC,
 ) -> datetime | None:
-    """A year-less UTC time placed in ``now``'s year, or an earlier one if it would lie in the future.
+    """A year-less time placed in ``now``'s year, or an earlier one if it would lie in the future.
 
     Going back up to four years also finds the last year in which a 29 February existed.
+
+    :param zone: the zone the wall-clock time is read in; the result is in UTC.
     """
     for year in range(now.year, now.year - 5, -1):
-        value = make_time(year, month, day, hour, minute, second, microsecond)
+        value = make_time(year, month, day, hour, minute, second, microsecond, zone)
         if value is not None and value - now <= _FUTURE_SLACK:
             return value
     return None

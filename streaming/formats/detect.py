@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from streaming.formats._common import ISO_TS, MONTHS, iso_match_time
 from streaming.formats.cluster import parse_bgl, parse_hpc
+from streaming.formats.header import parse_header
 from streaming.formats.java import parse_bracketed, parse_hdfs, parse_java_after_time, parse_short_date
 from streaming.formats.logcat import parse_logcat, parse_logcat_after_time
 from streaming.formats.model import RawEvent
-from streaming.formats.plain import parse_plain
 from streaming.formats.pylog import parse_python_default
 from streaming.formats.syslog import parse_bsd_after_time, parse_syslog
 from streaming.formats.web import parse_access, parse_apache_error
@@ -34,11 +34,11 @@ def _maybe_access(line: str) -> RawEvent | None:
     return None
 
 
-def _after_iso(line: str, now: datetime) -> RawEvent:
+def _after_iso(line: str, now: datetime) -> RawEvent | None:
     """Lines that open with an ISO 8601 time: log4j/logback/Spring, Python, logcat -v year, rsyslog."""
     m = ISO_TS.match(line)
     if m is None:
-        return parse_plain(line, now)
+        return None
     timestamp = iso_match_time(m)
     pos = m.end()
     parsed = parse_java_after_time(line, pos, timestamp)
@@ -46,7 +46,7 @@ def _after_iso(line: str, now: datetime) -> RawEvent:
         parsed = parse_logcat_after_time(line, pos, timestamp)
     if parsed is None and line.startswith(" ", pos):
         parsed = parse_bsd_after_time(line, pos + 1, timestamp, None, {}, require_tag=True)
-    return parsed if parsed is not None else parse_plain(line, now, timestamp)
+    return parsed
 
 
 def _digit_first(line: str, now: datetime) -> RawEvent | None:
@@ -78,17 +78,17 @@ def _bracket_first(line: str, now: datetime) -> RawEvent | None:
         m = ISO_TS.match(line, 1)
         if m is not None and line.startswith("]", m.end()):
             timestamp = iso_match_time(m)
-            parsed = parse_bracketed(line, m.end() + 1, timestamp)
-            return parsed if parsed is not None else parse_plain(line, now, timestamp)
+            return parse_bracketed(line, m.end() + 1, timestamp)
         return None
     return parse_apache_error(line)
 
 
-def detect(line: str, now: datetime) -> RawEvent:
+def detect(line: str, now: datetime, zone: tzinfo = UTC) -> RawEvent:
     """Parse a stripped, non-empty line. May raise on a bug; :func:`parse_line` is the safe entry point.
 
     :param line: one log line (or a multi-line record), without leading/trailing whitespace.
     :param now: aware reference time for formats whose timestamps carry no year.
+    :param zone: the zone the general header reader reads zone-less timestamps in.
     """
     first = line[0]
     parsed: RawEvent | None = None
@@ -111,10 +111,11 @@ def detect(line: str, now: datetime) -> RawEvent:
                 parsed = parse_bgl(line)  # alert lines open with their label, e.g. "KERNDTLB"
     if parsed is None:
         parsed = _maybe_access(line)  # also host names and IPv6 addresses as the first field
-    return parsed if parsed is not None else parse_plain(line, now)
+    # No dedicated detector knows the line: the general header reader takes what any header offers.
+    return parsed if parsed is not None else parse_header(line, now, zone)
 
 
-def parse_line(text: str, *, now: datetime | None = None) -> RawEvent:
+def parse_line(text: str, *, now: datetime | None = None, zone: tzinfo = UTC) -> RawEvent:
     """Parse one raw log line in any supported format; never raises.
 
     :param text: the line; surrounding whitespace and a byte-order mark are ignored. A record may hold
@@ -122,7 +123,10 @@ def parse_line(text: str, *, now: datetime | None = None) -> RawEvent:
     :param now: reference time for year-less timestamps (syslog, logcat): such a time is placed in this
         year, or the one before if it would be more than a day ahead. Defaults to the current time;
         pass the Kafka record's timestamp when replaying old logs.
-    :returns: the event; ``format`` is "plain" when no detector recognised the line.
+    :param zone: the zone of timestamps that name none, for lines no dedicated detector knows (a service's
+        own zone, when configured); the dedicated detectors read zone-less times as UTC.
+    :returns: the event; ``format`` is "plain" when no dedicated detector recognised the line (its fields
+        then come from the general header reader).
     """
     try:
         line = text.strip().lstrip("\ufeff")
@@ -132,7 +136,7 @@ def parse_line(text: str, *, now: datetime | None = None) -> RawEvent:
             now = datetime.now(UTC)
         elif now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
-        return detect(line, now)
+        return detect(line, now, zone)
     except Exception:  # a parser bug must cost one line its fields, never the stream
         logger.debug("parse_line failed, kept as plain text", exc_info=True)
         return RawEvent(format="plain", message=text if isinstance(text, str) else repr(text))

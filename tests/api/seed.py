@@ -10,6 +10,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import bulk
 
 from streaming.es_index import ensure_template, index_name
+from streaming.templates import Template, template_of
 
 __all__ = ["make_doc", "seed_docs", "standard_docs", "SERVICES", "CATEGORIES", "LEVELS"]
 
@@ -34,9 +35,15 @@ def make_doc(
     message: str | None = None,
     host: str | None = None,
     topic: str = "logs",
+    template: Template | None = None,
 ) -> dict[str, Any]:
-    """One indexed document; ``i`` makes it unique and picks defaults round-robin."""
+    """One indexed document; ``i`` makes it unique and picks defaults round-robin.
+
+    ``template`` is the message's own (streaming.templates, as the parse stage sets it) unless one is given.
+    """
     category = category or CATEGORIES[i % 4]
+    message = message or MESSAGES[category].format(i=i)
+    template = template or template_of(message)
     offset = i
     event_id = hashlib.sha256(f"{topic}/{i % 3}/{offset}".encode()).hexdigest()[:32]
     now = datetime.now(UTC)
@@ -47,7 +54,9 @@ def make_doc(
         "service": service or SERVICES[i % 4],
         "host": host or f"web-{i % 2 + 1}",
         "logger": f"app.{category}",
-        "message": message or MESSAGES[category].format(i=i),
+        "message": message,
+        "template_id": template.id,
+        "template": template.text,
         "exception": {"type": "TimeoutError", "message": "upstream timed out", "stacktrace": "at x\nat y"}
         if i % 10 == 0
         else None,

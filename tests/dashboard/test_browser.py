@@ -1,5 +1,5 @@
 """The dashboard in headless Chromium: search, click-to-filter, zoom, open a document, live tail, shared
-links, escaping, phone layout and sign-in. Screenshots go to var/test-artifacts/dashboard/."""
+links, escaping, phone layout, sign-in and the Patterns view. Screenshots go to var/test-artifacts/dashboard/."""
 
 from __future__ import annotations
 
@@ -207,6 +207,43 @@ def test_dashboard_open_document_and_share_link(page: Any, browser: Any, live: d
     page.keyboard.press("Escape")
     page.wait_for_function("!new URLSearchParams(location.search).has('doc')")
     assert page.locator("[data-testid=doc-panel]").is_hidden()
+
+
+def test_dashboard_patterns_view_lists_templates_and_a_click_searches_one(
+    page: Any, live: dict[str, Any], artifacts: Path
+) -> None:
+    page.goto(f"{live['url']}/?from=now-3h")
+    wait_rows(page)
+    page.click("#view-patterns")
+    page.wait_for_function("new URLSearchParams(location.search).get('view') === 'patterns'")
+    rows = page.locator("#patterns-body tr")
+    expect(rows.first).to_be_visible(timeout=15000)
+    assert page.locator("#results-table").is_hidden()
+    counts = [int(c) for c in rows.evaluate_all("rs => rs.map(r => r.dataset.count)")]
+    # The four seeded messages are four templates of 60 logs; the escaping test's line is one more.
+    assert counts == sorted(counts, reverse=True) and counts[:4] == [60, 60, 60, 60] and sum(counts) == 241
+    for i in range(rows.count()):
+        assert rows.nth(i).locator("[data-testid=sparkline] rect").count() > 0
+    # Templates are text: the <*> marks are spans, the seeded HTML stays characters on the screen.
+    worker = rows.filter(has_text="Worker")
+    assert "<b>ok" in worker.locator(".template").text_content()
+    assert worker.locator(".wildcard").count() >= 1
+    assert page.evaluate("window.__pwned") is None and page.locator("#patterns img").count() == 0
+    shot(page, artifacts, "11-patterns")
+    top = rows.first
+    template_id = top.get_attribute("data-template-id")
+    top.locator(".pick-template").click()
+    page.wait_for_function("!new URLSearchParams(location.search).has('view')")
+    assert query_of(page.url)["q"] == [f"template_id:{template_id}"]
+    page.wait_for_function("document.getElementById('count').textContent === '60 logs'")
+    assert page.input_value("#q") == f"template_id:{template_id}"
+    messages = page.locator("#results .message").all_text_contents()
+    assert len(messages) == 60
+    shot(page, artifacts, "12-pattern-logs")
+    page.go_back()
+    page.wait_for_function("new URLSearchParams(location.search).get('view') === 'patterns'")
+    expect(rows.first).to_be_visible()
+    assert page.locator("#results-table").is_hidden()
 
 
 def test_dashboard_escapes_log_text(page: Any, live: dict[str, Any]) -> None:

@@ -42,7 +42,7 @@ def test_valid_event_is_normalised() -> None:
         (b'{"timestamp": ', "invalid JSON"),
         (b"[1, 2]", "raw line has no timestamp"),
         (b"   ", "empty"),
-        (encode({k: v for k, v in VALID.items() if k != "service"}), "'service' is missing"),
+        (b"{}", "empty JSON object"),
         (encode({**VALID, "level": 3}), "'level' must be a string"),
         (encode({**VALID, "level": "LOUD"}), "unknown value"),
         (encode({**VALID, "timestamp": "yesterday"}), "not an RFC 3339 time"),
@@ -55,6 +55,35 @@ def test_valid_event_is_normalised() -> None:
 def test_bad_records_get_a_reason(value: bytes, reason: str) -> None:
     parsed = parse_record(value)
     assert parsed.error is not None and reason in parsed.error
+
+
+def test_our_event_keeps_exactly_the_fields_it_always_had() -> None:
+    # Our producers' events take the strict path: the same fields as before JSON of other schemas was read.
+    assert parse_record(encode(VALID), b"other", datetime(2026, 1, 1, tzinfo=UTC)).fields == {
+        "timestamp": datetime(2026, 11, 23, 8, 0, 0, 123000, tzinfo=UTC),
+        "level": "WARN",
+        "service": "search",
+        "message": "slow query ✓",
+        "host": "h1",
+        "exception": {"type": "ValueError", "message": "bad", "stacktrace": "Traceback..."},
+        "attributes": {"ms": 1200, "nested": {"a": [1]}},
+    }
+
+
+def test_an_object_without_one_of_our_fields_is_read_as_a_log_of_another_schema() -> None:
+    # It used to be dead-lettered ("required field 'service' is missing"); now the Kafka key names the service.
+    no_service = {k: v for k, v in VALID.items() if k != "service"}
+    parsed = parse_record(encode(no_service), b"search-api", datetime(2026, 1, 1, tzinfo=UTC))
+    assert parsed.error is None and parsed.format == "json"
+    assert parsed.fields["service"] == "search-api" and parsed.fields["level"] == "WARN"
+    assert parsed.fields["timestamp"] == datetime(2026, 11, 23, 8, 0, 0, 123000, tzinfo=UTC)
+    assert parsed.fields["attributes"] == {"ms": 1200, "nested.a": [1]}
+
+
+def test_a_too_long_integer_or_nan_never_raises() -> None:
+    assert "invalid JSON" in (parse_record(b'{"n": ' + b"1" * 5000 + b"}").error or "")
+    parsed = parse_record(b'{"msg": "x", "ratio": NaN}', kafka_timestamp=datetime(2026, 1, 1, tzinfo=UTC))
+    assert parsed.fields["attributes"] == {"ratio": "NaN"}
 
 
 def test_level_aliases() -> None:

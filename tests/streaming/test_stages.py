@@ -55,7 +55,7 @@ def test_raw_line_without_a_time_takes_the_kafka_timestamp() -> None:
 
 
 def test_classify_labels_good_rows_only() -> None:
-    values = [
+    values: list[bytes | None] = [
         json.dumps(
             {
                 "timestamp": "2026-11-23T10:00:00Z",
@@ -92,3 +92,27 @@ def test_document_has_the_contract_fields_and_no_record_internals() -> None:
     assert doc["attributes"] == {"order": {"id": 7}} and doc["event_id"] == rows[0]["event_id"]
     assert not {"value", "error", "topic", "offset", "partition"} & doc.keys()
     json.dumps(doc)  # the sink serializes it as is
+
+
+def test_a_json_log_of_another_schema_is_parsed_redacted_and_documented() -> None:
+    # A pino line: once dead-lettered for lacking our required fields, now a log like any other.
+    line = {
+        "level": 40,
+        "time": 1795428000123,
+        "hostname": "api-1",
+        "name": "cart",
+        "msg": "login failed password=hunter2 for bob",
+        "req": {"method": "POST", "headers": {"authorization": "Bearer abcdefghijklmnopqrstuvwxyz0123"}},
+        "db": {"password": "s3cret"},
+    }
+    rows = parse_frame(records([json.dumps(line).encode()]))
+    label(rows)
+    row = rows[0]
+    assert row["error"] is None and row["format"] == "json" and row["service"] == "cart" and row["level"] == "WARN"
+    assert row["timestamp"] == datetime(2026, 11, 23, 10, 0, 0, 123000, tzinfo=UTC)
+    assert "hunter2" not in row["message"] and "bob" in row["message"]
+    assert row["attributes"]["db.password"] != "s3cret" and row["attributes"]["req.method"] == "POST"
+    assert "abcdefghijklmnopqrstuvwxyz0123" not in row["attributes"]["req.headers.authorization"]
+    doc = document(row, datetime(2026, 11, 23, 10, 0, 1, tzinfo=UTC))
+    assert doc["host"] == "api-1" and doc["category"] in {"security", "performance", "business", "general"}
+    json.dumps(doc)

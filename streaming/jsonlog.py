@@ -1,0 +1,502 @@
+"""JSON log lines of any schema (bunyan, pino, zap, zerolog, structlog, python-json-logger, ECS, journald,
+OpenTelemetry, Docker json-file, GELF, ...) mapped onto the event fields of docs/design.md.
+
+The object is flattened to dotted keys first, so ECS's ``{"log": {"level": "info"}}`` and ``{"log.level":
+"info"}`` read alike, and keys are looked up case-insensitively (journald's ``MESSAGE``, the OTel data model's
+``Body``). Each event field takes the first key of its list that holds a usable value; what no field took
+goes to ``attributes``. Nothing here keys on one schema's name: the lists are the common spellings, and a
+schema only decides how to read a number (a numeric level's scale) where its own keys say which it is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from core.contract import normalise_level
+from streaming.formats import parse_line
+
+__all__ = ["DECODER", "MAX_ATTRIBUTES", "MAX_DEPTH", "parse_timestamp", "read_json_object"]
+
+logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+# NaN and Infinity are not JSON; read as text, they cannot make a document unserializable later. One decoder
+# for every record: json.loads with an option builds a new one per call.
+DECODER = json.JSONDecoder(parse_constant=str)
+# Deeper parts are kept as compact JSON text: ES maps every attribute path, and a path per nesting level of an
+# arbitrary document would be a mapping explosion waiting to happen.
+MAX_DEPTH = 8
+# Attributes kept per event; the rest is counted in ``dropped_attributes_count`` (OTel's name for the same).
+MAX_ATTRIBUTES = 200
+
+# Candidate keys per field, lower case, best first. A key is only taken when its value is usable (a message
+# that is a non-empty string, a time that parses, a level that maps), else the next one is tried.
+_MESSAGE_KEYS = ("message", "msg", "@m", "short_message", "body", "log", "event", "text", "@mt")
+_TIME_KEYS = (
+    "@timestamp",
+    "timestamp",
+    "time",
+    "ts",
+    "@t",
+    "t",
+    "datetime",
+    "date",
+    "asctime",
+    "timeunixnano",
+    "_source_realtime_timestamp",
+    "__realtime_timestamp",
+    "observedtimeunixnano",
+)
+_SERVICE_KEYS = (
+    "service",
+    "service.name",
+    "resource.service.name",
+    "app",
+    "application",
+    "app_name",
+    "appname",
+    "syslog_identifier",
+)
+_LOGGER_KEYS = ("logger", "logger_name", "loggername", "log.logger", "scope.name", "caller")
+_HOST_KEYS = ("host", "hostname", "_hostname", "host.name", "host.hostname", "resource.host.name")
+_TRACE_KEYS = ("trace_id", "traceid", "trace.id", "dd.trace_id", "@tr", "logging.googleapis.com/trace")
+_SPAN_KEYS = ("span_id", "spanid", "span.id", "dd.span_id", "@sp", "logging.googleapis.com/spanid")
+_ENV_KEYS = ("env", "environment", "deployment.environment", "resource.deployment.environment")
+_VERSION_KEYS = ("service.version", "resource.service.version")
+_OPTIONAL = (
+    ("host", _HOST_KEYS),
+    ("trace_id", _TRACE_KEYS),
+    ("span_id", _SPAN_KEYS),
+    ("env", _ENV_KEYS),
+    ("version", _VERSION_KEYS),
+)
+# Level keys whose numbers are on a scale the key itself names; other level keys read numbers by schema.
+_SYSLOG_LEVEL_KEYS = ("priority", "syslog.severity", "log.syslog.severity.code")
+_OTEL_LEVEL_KEYS = ("severitynumber",)
+_LEVEL_KEYS = ("level", "log.level", "@l", "severity", "severitytext", "lvl", "levelname", "loglevel", "log_level")
+
+_EXC_TYPE_KEYS = ("err.type", "err.name", "error.type", "error.kind", "exception.type", "exception.class")
+_EXC_MESSAGE_KEYS = ("err.message", "error.message", "exception.message", "error", "err")
+_EXC_STACK_KEYS = (
+    "err.stack",
+    "error.stack_trace",
+    "error.stack",
+    "exception.stacktrace",
+    "exception.stack_trace",
+    "exception",
+    "exc_info",
+    "exc_text",
+    "@x",
+    "stack",
+    "stacktrace",
+    "stack_trace",
+)
+_EXC_ALL = frozenset(_EXC_TYPE_KEYS + _EXC_MESSAGE_KEYS + _EXC_STACK_KEYS)
+_LEVEL_ALL = frozenset(_OTEL_LEVEL_KEYS + _SYSLOG_LEVEL_KEYS + _LEVEL_KEYS)
+_OPTIONAL_ALL = frozenset(name for _, names in _OPTIONAL for name in names)
+_KNOWN = (
+    _EXC_ALL
+    | _LEVEL_ALL
+    | _OPTIONAL_ALL
+    | frozenset(_MESSAGE_KEYS + _TIME_KEYS + _SERVICE_KEYS + _LOGGER_KEYS + ("name", "short_message"))
+)
+# "ValueError: bad" ending a Python traceback, "java.lang.IllegalStateException: bad" opening a Java one.
+_EXC_LINE = re.compile(r"([A-Za-z_][\w$.]*(?:Error|Exception|Exit|Interrupt|Fault))(?::\s*(.*))?", re.ASCII)
+
+# Numeric levels. bunyan and pino: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal (a custom level in
+# between takes the one below it). syslog severities (RFC 5424; journald PRIORITY, GELF level): 0 emerg, 1
+# alert, 2 crit, 3 err, 4 warning, 5 notice, 6 info, 7 debug. OpenTelemetry SeverityNumber: 1-4 TRACE,
+# 5-8 DEBUG, 9-12 INFO, 13-16 WARN, 17-20 ERROR, 21-24 FATAL.
+_BUNYAN_LEVELS = {1: "TRACE", 2: "DEBUG", 3: "INFO", 4: "WARN", 5: "ERROR", 6: "CRITICAL"}
+_SYSLOG_LEVELS = ("CRITICAL", "CRITICAL", "CRITICAL", "ERROR", "WARN", "INFO", "INFO", "DEBUG")
+_OTEL_LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL")
+
+# Epoch numbers are read by magnitude (seconds, ms, µs or ns since 1970) and kept only when they land in
+# these years: a small number under a key such as "t" is a counter, not 1970.
+_EPOCH_MIN_S = datetime(1990, 1, 1, tzinfo=UTC).timestamp()
+_EPOCH_MAX_S = datetime(2200, 1, 1, tzinfo=UTC).timestamp()
+_NUMERIC = re.compile(r"\d{1,20}(?:\.\d{1,9})?", re.ASCII)
+
+# OpenTelemetry's OTLP/JSON wraps every value: {"stringValue": "x"}, {"intValue": "5"} (64-bit ints as text).
+_ANY_SCALARS = frozenset({"stringValue", "boolValue", "doubleValue", "bytesValue"})
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """An aware UTC datetime from an RFC 3339 string (a missing offset is taken as UTC), else None.
+
+    Defined here and re-exported by streaming.event (its home for callers), which imports this module.
+
+    :param value: the text, e.g. ``2026-11-23T10:00:00.123+02:00``.
+    """
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _epoch(number: float) -> datetime | None:
+    seconds = abs(number)
+    for divisor in (1.0, 1e3, 1e6, 1e9):
+        if seconds / divisor < _EPOCH_MAX_S:
+            seconds /= divisor
+            break
+    if not _EPOCH_MIN_S <= seconds < _EPOCH_MAX_S or number < 0:
+        return None
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _time(value: Any) -> datetime | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return _epoch(value) if math.isfinite(value) else None
+    if not isinstance(value, str) or not value:
+        return None
+    if _NUMERIC.fullmatch(value):
+        moment = _epoch(float(value))
+        if moment is not None:
+            return moment
+    return parse_timestamp(value)
+
+
+def _number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit() and len(value) < 8:
+        return int(value)
+    return None
+
+
+def _level(value: Any, scale: str) -> str | None:
+    """The level of a level field's value; ``scale`` says how a number reads (syslog, otel or bunyan)."""
+    number = _number(value)
+    if number is None:
+        return normalise_level(value) if isinstance(value, str) else None
+    if scale == "syslog":
+        return _SYSLOG_LEVELS[number] if 0 <= number <= 7 else None
+    if scale == "otel":
+        return _OTEL_LEVELS[(number - 1) // 4] if 1 <= number <= 24 else None
+    return _BUNYAN_LEVELS.get(number // 10) if 10 <= number < 70 else None
+
+
+def _otel_level(value: Any) -> str | None:
+    return _level(value, "otel")
+
+
+def _syslog_level(value: Any) -> str | None:
+    return _level(value, "syslog")
+
+
+def _bunyan_level(value: Any) -> str | None:
+    return _level(value, "bunyan")
+
+
+def _unwrap(value: Any) -> Any:
+    """OTLP/JSON's wrappers taken off: AnyValue to its value, a list of {key, value} pairs to an object."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((name, inner),) = value.items()
+            if name in _ANY_SCALARS:
+                return inner
+            if name == "intValue":
+                return _number(inner) if _number(inner) is not None else inner
+            if name == "arrayValue" and isinstance(inner, dict):
+                return [_unwrap(item) for item in inner.get("values") or ()]
+            if name == "kvlistValue" and isinstance(inner, dict):
+                return _unwrap(inner.get("values") or [])
+        return value
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(item, dict) and len(item) == 2 and isinstance(item.get("key"), str) for item in value)
+        and all("value" in item for item in value)
+    ):
+        return {item["key"]: _unwrap(item["value"]) for item in value}
+    return value
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _scalar_list(value: list[Any]) -> bool:
+    return all(isinstance(item, str | int | float) for item in value)
+
+
+_BAGS = frozenset({"", "resource.", "scope."})
+
+
+def _flatten(obj: dict[str, Any], prefix: str, depth: int, out: dict[str, Any]) -> None:
+    """``obj``'s leaves into ``out`` under dotted keys: scalars and lists of scalars as they are, the rest as
+    compact JSON text."""
+    for name, raw in obj.items():
+        key = f"{prefix}{name}"
+        value = _unwrap(raw) if isinstance(raw, dict | list) else raw
+        if isinstance(value, dict):
+            if not value:
+                continue
+            if name == "attributes" and prefix in _BAGS:
+                # An OpenTelemetry record's or resource's attribute bag: its keys are the record's own.
+                _flatten(value, prefix, depth + 1, out)
+            elif depth < MAX_DEPTH:
+                _flatten(value, key + ".", depth + 1, out)
+            else:
+                out[key] = _compact(value)
+        elif isinstance(value, list):
+            out[key] = value if _scalar_list(value) else _compact(value)
+        elif value is not None:
+            out[key] = value
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _otlp_record(obj: dict[str, Any]) -> dict[str, Any] | str:
+    """The one log record of an OTLP export (``resourceLogs``), with its resource and scope, or why not."""
+    records = []
+    for resource_logs in _list(obj.get("resourceLogs")):
+        if not isinstance(resource_logs, dict):
+            continue
+        for scope_logs in _list(resource_logs.get("scopeLogs")):
+            if not isinstance(scope_logs, dict):
+                continue
+            for record in _list(scope_logs.get("logRecords")):
+                if isinstance(record, dict):
+                    records.append((resource_logs.get("resource"), scope_logs.get("scope"), record))
+    if len(records) != 1:
+        return (
+            f"value is an OpenTelemetry export of {len(records)} log records; logwatch reads one event per "
+            "Kafka record, so send one log record per record"
+        )
+    resource, scope, record = records[0]
+    rest = {k: v for k, v in obj.items() if k != "resourceLogs"}
+    return {**rest, "resource": resource, "scope": scope, **record}
+
+
+def _string(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _message_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        text = value.rstrip("\r\n")
+        return text if text.strip() else None
+    if isinstance(value, list) and value and all(isinstance(b, int) and 0 <= b < 256 for b in value):
+        # journald's JSON output writes a message that is not valid UTF-8 as an array of its bytes.
+        return bytes(value).decode("utf-8", "replace")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+class _Reader:
+    """One flattened object, with the keys each field has taken."""
+
+    def __init__(self, flat: dict[str, Any]) -> None:
+        self.flat = flat
+        # Only the keys some field reads: most keys of most objects are none of them.
+        self.lower: dict[str, str] = {}
+        for key in flat:
+            name = key.lower()
+            if name in _KNOWN and name not in self.lower:
+                self.lower[name] = key
+        self.taken: set[str] = set()
+
+    def get(self, name: str) -> Any:
+        key = self.lower.get(name)
+        return None if key is None else self.flat[key]
+
+    def has_any(self, names: frozenset[str]) -> bool:
+        return not names.isdisjoint(self.lower)
+
+    def first(self, names: tuple[str, ...], read: Callable[[Any], _T | None]) -> _T | None:
+        """The first usable reading of the keys ``names`` (``read`` returns None for unusable values)."""
+        if self.lower.keys().isdisjoint(names):  # the usual case, decided in C
+            return None
+        for name in names:
+            key = self.lower.get(name)
+            if key is not None:
+                result = read(self.flat[key])
+                if result is not None:
+                    self.taken.add(key)
+                    return result
+        return None
+
+
+def _exception(reader: _Reader) -> dict[str, str | None] | None:
+    if not reader.has_any(_EXC_ALL):
+        return None
+    exc_type = reader.first(_EXC_TYPE_KEYS, _string)
+    message = reader.first(_EXC_MESSAGE_KEYS, _string)
+    stack = reader.first(_EXC_STACK_KEYS, _string)
+    if exc_type is None and message is None and stack is None:
+        return None
+    if exc_type is None and stack is not None:
+        lines = stack.splitlines()
+        line = lines[-1] if stack.startswith("Traceback") else lines[0]
+        m = _EXC_LINE.match(line.strip())
+        if m is not None:
+            exc_type = m.group(1)
+            message = message if message is not None else m.group(2)
+    return {"type": exc_type, "message": message, "stacktrace": stack}
+
+
+def _clean_key(key: str) -> str:
+    # Elasticsearch refuses empty names and paths with empty parts ("a..b", ".a", "a.").
+    if key and not key.startswith(".") and not key.endswith(".") and ".." not in key and not key.isspace():
+        return key
+    return ".".join(part if part.strip() else "_" for part in key.split("."))
+
+
+def _attributes(reader: _Reader, gelf: bool) -> dict[str, Any]:
+    attributes: dict[str, Any] = {}
+    dropped = 0
+    for key, value in reader.flat.items():
+        if key in reader.taken:
+            continue
+        if len(attributes) >= MAX_ATTRIBUTES:
+            dropped += 1
+            continue
+        if gelf and key.startswith("_") and len(key) > 1:
+            key = key[1:]  # GELF marks its additional fields with "_"
+        if isinstance(value, float) and not math.isfinite(value):
+            value = str(value)
+        attributes[_clean_key(key)] = value
+    if dropped:
+        attributes["dropped_attributes_count"] = dropped
+    return attributes
+
+
+def _read_level(reader: _Reader, gelf: bool) -> str | None:
+    """The level, numbers read on the scale their key or schema uses, else None."""
+    if not reader.has_any(_LEVEL_ALL):
+        return None
+    level = reader.first(_OTEL_LEVEL_KEYS, _otel_level)
+    if level is None:
+        level = reader.first(_SYSLOG_LEVEL_KEYS, _syslog_level)
+    if level is None:
+        level = reader.first(_LEVEL_KEYS, _syslog_level if gelf else _bunyan_level)
+    return level
+
+
+def read_json_object(
+    obj: dict[str, Any], key: str | None, kafka_timestamp: datetime | None, *, wrapped: bool = False
+) -> dict[str, Any] | str:
+    """The event fields of a JSON log object of any schema, or the reason it cannot be one.
+
+    :param obj: the decoded object.
+    :param key: the Kafka record's key: the service when the object names none.
+    :param kafka_timestamp: the record's time: the timestamp when the object has no readable one.
+    :param wrapped: the object is a line inside a wrapper's ``log`` (not unwrapped again).
+    :returns: the fields (``timestamp``, ``level``, ``service``, ``message`` and what else it has), or a reason.
+    """
+    if not obj:
+        return "value is an empty JSON object"
+    if isinstance(obj.get("resourceLogs"), list):
+        record = _otlp_record(obj)
+        if isinstance(record, str):
+            return record
+        obj = record
+    flat: dict[str, Any] = {}
+    _flatten(obj, "", 0, flat)
+    reader = _Reader(flat)
+    gelf = "short_message" in reader.lower
+    message = reader.first(_MESSAGE_KEYS, _message_text)
+    message_key = next(
+        (name for name in _MESSAGE_KEYS if name in reader.lower and reader.lower[name] in reader.taken), None
+    )
+    if message_key == "log" and message is not None and not wrapped:
+        inner = _from_wrapped_line(message, reader, key, kafka_timestamp)
+        if inner is not None:
+            return inner
+    timestamp = reader.first(_TIME_KEYS, _time)
+    level = _read_level(reader, gelf)
+    numeric_level = _number(reader.get("level")) is not None and not gelf
+    service = reader.first(_SERVICE_KEYS + (("name",) if numeric_level else ()), _string)
+    logger_name = reader.first(_LOGGER_KEYS[:3] + (() if numeric_level else ("name",)) + _LOGGER_KEYS[3:], _string)
+    fields: dict[str, Any] = {}
+    if reader.has_any(_OPTIONAL_ALL):
+        for field, names in _OPTIONAL:
+            value = reader.first(names, _string)
+            if value is not None:
+                fields[field] = value
+    exception = _exception(reader)
+    if message is None:
+        message = _compact(obj)
+    elif level is None:  # no level key, or one with a value no table knows ("DEFAULT"): ask the message
+        level = parse_line(message, now=kafka_timestamp).level
+    timestamp = timestamp or kafka_timestamp
+    if timestamp is None:
+        return "JSON event has no readable time and the record has no Kafka timestamp"
+    fields.update(timestamp=timestamp, level=level or "INFO", service=service or key or "unknown", message=message)
+    if logger_name is not None:
+        fields["logger"] = logger_name
+    if exception is not None:
+        fields["exception"] = exception
+    attributes = _attributes(reader, gelf)
+    if attributes:
+        fields["attributes"] = attributes
+    return fields
+
+
+def _from_wrapped_line(
+    line: str, wrapper: _Reader, key: str | None, kafka_timestamp: datetime | None
+) -> dict[str, Any] | None:
+    """A container runtime's wrapper (Docker json-file, CRI via Fluent Bit: ``log``, ``stream``, ``time``)
+    read with the line it carries: that line's own JSON or header gives the fields, the wrapper fills gaps."""
+    outer_time = wrapper.first(_TIME_KEYS, _time)
+    outer_level = _read_level(wrapper, False)
+    outer_service = wrapper.first(_SERVICE_KEYS, _string) or key
+    text = line.strip()
+    fields: dict[str, Any] | str | None = None
+    if text.startswith("{"):
+        try:
+            inner = DECODER.decode(text)
+        except (ValueError, RecursionError):
+            inner = None
+        if isinstance(inner, dict) and inner:
+            fields = read_json_object(inner, outer_service, outer_time or kafka_timestamp, wrapped=True)
+    if not isinstance(fields, dict):
+        raw = parse_line(text, now=kafka_timestamp)
+        # The runtime's own time is exact and zoned; a header inside the line may lack a zone.
+        timestamp = outer_time or raw.timestamp or kafka_timestamp
+        if timestamp is None:
+            return None
+        fields = {
+            "timestamp": timestamp,
+            "level": outer_level or raw.level or "INFO",
+            "service": raw.service or outer_service or "unknown",
+            "message": raw.message,
+        }
+        for name in ("host", "logger"):
+            if getattr(raw, name):
+                fields[name] = getattr(raw, name)
+        if raw.attributes:
+            fields["attributes"] = dict(raw.attributes)
+    host = wrapper.first(_HOST_KEYS, _string)
+    if host is not None:
+        fields.setdefault("host", host)
+    outer = _attributes(wrapper, False)
+    if outer:
+        merged = {**outer, **fields.get("attributes", {})}
+        fields["attributes"] = dict(list(merged.items())[: MAX_ATTRIBUTES + 1])
+    return fields
