@@ -36,67 +36,52 @@ MAX_DEPTH = 8
 # Attributes kept per event; the rest is counted in ``dropped_attributes_count`` (OTel's name for the same).
 MAX_ATTRIBUTES = 200
 
-# Candidate keys per field, lower case, best first. A key is only taken when its value is usable (a message
-# that is a non-empty string, a time that parses, a level that maps), else the next one is tried.
-_MESSAGE_KEYS = ("message", "msg", "@m", "short_message", "body", "log", "event", "text", "@mt")
-_TIME_KEYS = (
-    "@timestamp",
-    "timestamp",
-    "time",
-    "ts",
-    "@t",
-    "t",
-    "datetime",
-    "date",
-    "asctime",
-    "timeunixnano",
-    "_source_realtime_timestamp",
-    "__realtime_timestamp",
-    "observedtimeunixnano",
+
+def _norm(key: str) -> str:
+    """How keys are compared: case and underscores ignored (``trace_id``, ``traceId``, ``TRACE_ID``)."""
+    return key.lower().replace("_", "")
+
+
+def _keys(*names: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(map(_norm, names)))
+
+
+# Candidate keys per field, best first (compared as _norm makes them). A key is only taken when its value is
+# usable (a message that is a non-empty string, a time that parses, a level that maps), else the next one is.
+# "fields.message" and "target" are Rust tracing-subscriber's JSON names for the message and the module.
+_MESSAGE_KEYS = _keys("message", "msg", "@m", "short_message", "body", "log", "event", "text", "@mt", "fields.message")
+_TIME_KEYS = _keys(
+    *"@timestamp timestamp time ts @t t datetime date asctime timeunixnano _source_realtime_timestamp".split(),
+    *"__realtime_timestamp observedtimeunixnano".split(),
+    *(f"{name}_{unit}" for name in ("timestamp", "time", "ts") for unit in ("ns", "us", "ms")),
 )
-_SERVICE_KEYS = (
-    "service",
-    "service.name",
-    "resource.service.name",
-    "app",
-    "application",
-    "app_name",
-    "appname",
+_SERVICE_KEYS = _keys(
+    *"service service.name service_name resource.service.name app application app_name appname".split(),
     "syslog_identifier",
 )
-_LOGGER_KEYS = ("logger", "logger_name", "loggername", "log.logger", "scope.name", "caller")
-_HOST_KEYS = ("host", "hostname", "_hostname", "host.name", "host.hostname", "resource.host.name")
-_TRACE_KEYS = ("trace_id", "traceid", "trace.id", "dd.trace_id", "@tr", "logging.googleapis.com/trace")
-_SPAN_KEYS = ("span_id", "spanid", "span.id", "dd.span_id", "@sp", "logging.googleapis.com/spanid")
-_ENV_KEYS = ("env", "environment", "deployment.environment", "resource.deployment.environment")
-_VERSION_KEYS = ("service.version", "resource.service.version")
+_LOGGER_KEYS = _keys("logger", "logger_name", "log.logger", "scope.name", "scope_name", "target", "caller")
+_HOST_KEYS = _keys("host", "hostname", "_hostname", "host.name", "host.hostname", "resource.host.name")
+_TRACE_KEYS = _keys("trace_id", "trace.id", "dd.trace_id", "@tr", "logging.googleapis.com/trace")
+_SPAN_KEYS = _keys("span_id", "span.id", "dd.span_id", "@sp", "logging.googleapis.com/spanid")
+_ENV_KEYS = _keys("env", "environment", "deployment.environment", "resource.deployment.environment")
+_VERSION_KEYS = _keys("service.version", "resource.service.version")
+# Level keys whose numbers are on a scale the key itself names; other level keys read numbers by schema.
+_SYSLOG_LEVEL_KEYS = _keys("priority", "syslog.severity", "log.syslog.severity.code")
+_OTEL_LEVEL_KEYS = _keys("severity_number")
+_LEVEL_KEYS = _keys("level", "log.level", "@l", "severity", "severity_text", "lvl", "level_name", "log_level")
+
+_EXC_TYPE_KEYS = _keys("err.type", "err.name", "error.type", "error.kind", "exception.type", "exception.class")
+_EXC_MESSAGE_KEYS = _keys("err.message", "error.message", "exception.message", "error", "err")
+_EXC_STACK_KEYS = _keys(
+    *"err.stack error.stack_trace error.stack exception.stacktrace exception.stack_trace exception".split(),
+    *"exc_info exc_text @x stack stacktrace stack_trace".split(),
+)
 _OPTIONAL = (
     ("host", _HOST_KEYS),
     ("trace_id", _TRACE_KEYS),
     ("span_id", _SPAN_KEYS),
     ("env", _ENV_KEYS),
     ("version", _VERSION_KEYS),
-)
-# Level keys whose numbers are on a scale the key itself names; other level keys read numbers by schema.
-_SYSLOG_LEVEL_KEYS = ("priority", "syslog.severity", "log.syslog.severity.code")
-_OTEL_LEVEL_KEYS = ("severitynumber",)
-_LEVEL_KEYS = ("level", "log.level", "@l", "severity", "severitytext", "lvl", "levelname", "loglevel", "log_level")
-
-_EXC_TYPE_KEYS = ("err.type", "err.name", "error.type", "error.kind", "exception.type", "exception.class")
-_EXC_MESSAGE_KEYS = ("err.message", "error.message", "exception.message", "error", "err")
-_EXC_STACK_KEYS = (
-    "err.stack",
-    "error.stack_trace",
-    "error.stack",
-    "exception.stacktrace",
-    "exception.stack_trace",
-    "exception",
-    "exc_info",
-    "exc_text",
-    "@x",
-    "stack",
-    "stacktrace",
-    "stack_trace",
 )
 _EXC_ALL = frozenset(_EXC_TYPE_KEYS + _EXC_MESSAGE_KEYS + _EXC_STACK_KEYS)
 _LEVEL_ALL = frozenset(_OTEL_LEVEL_KEYS + _SYSLOG_LEVEL_KEYS + _LEVEL_KEYS)
@@ -105,7 +90,7 @@ _KNOWN = (
     _EXC_ALL
     | _LEVEL_ALL
     | _OPTIONAL_ALL
-    | frozenset(_MESSAGE_KEYS + _TIME_KEYS + _SERVICE_KEYS + _LOGGER_KEYS + ("name", "short_message"))
+    | frozenset(_MESSAGE_KEYS + _TIME_KEYS + _SERVICE_KEYS + _LOGGER_KEYS + ("name", "shortmessage"))
 )
 # "ValueError: bad" ending a Python traceback, "java.lang.IllegalStateException: bad" opening a Java one.
 _EXC_LINE = re.compile(r"([A-Za-z_][\w$.]*(?:Error|Exception|Exit|Interrupt|Fault))(?::\s*(.*))?", re.ASCII)
@@ -316,7 +301,7 @@ class _Reader:
         # Only the keys some field reads: most keys of most objects are none of them.
         self.lower: dict[str, str] = {}
         for key in flat:
-            name = key.lower()
+            name = _norm(key)
             if name in _KNOWN and name not in self.lower:
                 self.lower[name] = key
         self.taken: set[str] = set()
@@ -419,7 +404,7 @@ def read_json_object(
     flat: dict[str, Any] = {}
     _flatten(obj, "", 0, flat)
     reader = _Reader(flat)
-    gelf = "short_message" in reader.lower
+    gelf = "shortmessage" in reader.lower
     message = reader.first(_MESSAGE_KEYS, _message_text)
     message_key = next(
         (name for name in _MESSAGE_KEYS if name in reader.lower and reader.lower[name] in reader.taken), None

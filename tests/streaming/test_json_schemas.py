@@ -252,6 +252,26 @@ def test_an_otlp_export_of_several_records_is_dead_lettered_with_why() -> None:
     assert parsed.error is not None and "2 log records" in parsed.error
 
 
+def test_keys_match_whatever_their_case_and_underscores() -> None:
+    # OpenTelemetry's fields as snake_case (protobuf names) and as camelCase (OTLP/JSON) read alike.
+    fields = read({"time_unix_nano": 1795428000123000000, "SEVERITY_NUMBER": 13, "Body": "b", "trace_id": "t1"})
+    assert (fields["timestamp"], fields["level"], fields["message"], fields["trace_id"]) == (T0, "WARN", "b", "t1")
+
+
+def test_rust_tracing_json_message_and_target() -> None:
+    fields = read(
+        {
+            "timestamp": "2026-11-23T10:00:00.123Z",
+            "level": "DEBUG",
+            "fields": {"message": "shaving yaks", "yak_count": 3},
+            "target": "barber::shave",
+            "span": {"name": "shave_all"},
+        }
+    )
+    assert (fields["message"], fields["logger"], fields["level"]) == ("shaving yaks", "barber::shave", "DEBUG")
+    assert fields["attributes"] == {"fields.yak_count": 3, "span.name": "shave_all"}
+
+
 def test_docker_json_file_reads_the_line_it_wraps() -> None:
     fields = read(
         {
