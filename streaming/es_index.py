@@ -25,7 +25,13 @@ def index_template(prefix: str) -> dict[str, Any]:
         "index_patterns": [f"{prefix}-*"],
         "priority": 100,
         "template": {
-            "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"},
+            "settings": {
+                "number_of_shards": 1,
+                "number_of_replicas": 0,
+                "refresh_interval": "1s",
+                # Past the field limit, new attribute keys stay in _source unindexed instead of refusing the log.
+                "mapping.total_fields.ignore_dynamic_beyond_limit": True,
+            },
             "aliases": {prefix: {}},
             "mappings": {
                 "dynamic": "strict",
@@ -54,7 +60,8 @@ def index_template(prefix: str) -> dict[str, Any]:
                         }
                     },
                     # Free-form per service: every leaf is a keyword, so services cannot fight over types.
-                    "attributes": {"type": "object", "dynamic": True},
+                    # subobjects=false stores "a" and "a.b" side by side (foreign JSON has both, flattened).
+                    "attributes": {"type": "object", "dynamic": True, "subobjects": False},
                     "category": {"type": "keyword"},
                     "category_confidence": {"type": "float"},
                     "model_version": {"type": "keyword"},

@@ -293,3 +293,51 @@ def test_every_loghub_line_is_indexed_or_dead_lettered(streaming: TestStack, kaf
     formats = es.search(index="logs_classified", size=0, aggs={"f": {"terms": {"field": "format", "size": 20}}})
     seen = {bucket["key"] for bucket in formats["aggregations"]["f"]["buckets"]}
     assert {"syslog3164", "apache_error", "log4j", "logcat", "hdfs", "bgl", "hpc"} <= seen
+
+
+def test_json_logs_of_other_schemas_are_indexed_with_their_fields(
+    streaming: TestStack, kafka_bootstrap: str, es_url: str
+) -> None:
+    """bunyan, ECS and pino lines as their libraries write them; ECS's "user" beside "user.id" is a real pattern."""
+    run = uuid.uuid4().hex[:8]
+    lines = [
+        {
+            "name": "checkout",
+            "hostname": "web-1",
+            "pid": 4711,
+            "level": 50,
+            "msg": f"{run} payment declined",
+            "time": "2026-11-23T12:00:00.000Z",
+            "v": 0,
+            "req": {"method": "POST", "url": "/pay"},
+        },
+        {
+            "@timestamp": "2026-11-23T12:00:01.250Z",
+            "log": {"level": "warn"},
+            "message": f"{run} disk latency 900 ms",
+            "service": {"name": "storage"},
+            "user": "bob",
+            "user.id": 7,
+        },
+        {"level": 30, "time": 1795435202000, "msg": f"{run} cache warmed", "pid": 1, "hostname": "cache-2"},
+    ]
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    for line in lines:
+        producer.send("logs", key=b"keyed", value=json.dumps(line).encode())
+    producer.flush(timeout=60)
+    producer.close()
+    es = Elasticsearch(es_url, request_timeout=30)
+
+    def found() -> list[dict]:
+        es.indices.refresh(index="logs_classified")
+        hits = es.search(index="logs_classified", q=f"message:{run}", size=10)["hits"]["hits"]
+        return sorted((hit["_source"] for hit in hits), key=lambda doc: doc["timestamp"])
+
+    wait_for(lambda: len(found()) == 3, 300, "the three foreign JSON logs")
+    bunyan, ecs, pino = found()
+    assert (bunyan["level"], bunyan["service"], bunyan["host"]) == ("ERROR", "checkout", "web-1")
+    assert bunyan["attributes"]["req.method"] == "POST"
+    assert (ecs["level"], ecs["service"], ecs["timestamp"]) == ("WARN", "storage", "2026-11-23T12:00:01.250Z")
+    assert ecs["attributes"] == {"user": "bob", "user.id": 7}
+    assert (pino["level"], pino["service"], pino["host"]) == ("INFO", "keyed", "cache-2")
+    assert es.count(index="logs_classified", q="attributes.user.id:7")["count"] == 1
