@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core.contract import Indices, Topics
 from core.errors import ConfigError
@@ -72,9 +73,42 @@ class SparkConfig(_Section):
     driver_memory_mb: int = 1536
 
 
+def _zone_name(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is no time zone; use an IANA name such as UTC or Europe/Berlin") from None
+    return name
+
+
 class StreamingConfig(_Section):
     rules_file: str = "streaming/rules.yaml"
     rules_trigger_interval_ms: int = 2000
+    # The zone of timestamps that name none (syslog, Apache error logs, most application logs).
+    time_zone: str = "UTC"
+    # Services (Kafka keys) whose zone-less timestamps are in another zone: "payment=Europe/Berlin, b=Asia/Tokyo".
+    service_time_zones: str = ""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return _zone_name(value)
+
+    @field_validator("service_time_zones")
+    @classmethod
+    def _known_zones(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            service, equals, zone = item.partition("=")
+            if not equals or not service.strip():
+                raise ValueError("must be a list such as 'payment=Europe/Berlin, legacy=UTC'")
+            _zone_name(zone.strip())
+        return value
+
+    @property
+    def zones_by_service(self) -> dict[str, str]:
+        """``service_time_zones`` as service -> IANA zone name."""
+        pairs = (item.partition("=") for item in self.service_time_zones.split(",") if item.strip())
+        return {service.strip(): zone.strip() for service, _, zone in pairs}
 
     @property
     def rules_path(self) -> Path:

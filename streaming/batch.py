@@ -15,17 +15,19 @@ import pandas as pd
 from streaming.classify import label
 from streaming.parse import parse_frame
 from streaming.sink import SinkSettings, index_rows
+from streaming.zones import Zones
 
 __all__ = ["process_partition"]
 
 
 def process_partition(
-    frames: Iterator[pd.DataFrame], settings: SinkSettings, sent: frozenset[str] = frozenset()
+    frames: Iterator[pd.DataFrame], settings: SinkSettings, zones: Zones, sent: frozenset[str] = frozenset()
 ) -> Iterator[pd.DataFrame]:
     """``mapInPandas`` function over the Kafka source's ``key, value, topic, partition, offset, timestamp``.
 
     :param frames: the partition's records, as Arrow batches.
     :param settings: where to index.
+    :param zones: the zone of zone-less times, by Kafka key.
     :param sent: sources whose records an earlier run of this batch already sent (streaming.rerun): left out.
     :returns: per batch, the ``logs.classified`` and ``logs.dlq`` records, once Elasticsearch has the documents.
     :raises SinkError: Elasticsearch stayed unavailable through every retry: the task fails, so the batch is
@@ -33,7 +35,7 @@ def process_partition(
     """
     processed_at = datetime.now(UTC)
     for frame in frames:
-        rows = parse_frame(frame)
+        rows = parse_frame(frame, zones)
         label(rows)
         records = index_rows(rows, settings, processed_at)
         yield records[~records["source"].isin(sent)] if sent else records

@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from core.contract import normalise_level
 from streaming.formats import parse_line
 from streaming.jsonlog import DECODER, parse_timestamp, read_json_object
+from streaming.zones import UTC_ONLY, Zones
 
 __all__ = ["Parsed", "event_id", "parse_record", "parse_timestamp"]
 
@@ -78,8 +79,8 @@ def _validate_json_event(obj: dict[str, Any]) -> Parsed:
     return Parsed(fields=fields, format="json")
 
 
-def _raw_event(text: str, key: str | None, kafka_timestamp: datetime | None) -> Parsed:
-    raw = parse_line(text, now=kafka_timestamp)
+def _raw_event(text: str, key: str | None, kafka_timestamp: datetime | None, zone: tzinfo) -> Parsed:
+    raw = parse_line(text, now=kafka_timestamp, zone=zone)
     timestamp = raw.timestamp or kafka_timestamp
     if timestamp is None:
         return _bad("raw line has no timestamp and the record has no Kafka timestamp")
@@ -98,13 +99,19 @@ def _raw_event(text: str, key: str | None, kafka_timestamp: datetime | None) -> 
     return Parsed(fields=fields, format=raw.format)
 
 
-def parse_record(value: bytes | None, key: bytes | None = None, kafka_timestamp: datetime | None = None) -> Parsed:
+def parse_record(
+    value: bytes | None,
+    key: bytes | None = None,
+    kafka_timestamp: datetime | None = None,
+    zones: Zones = UTC_ONLY,
+) -> Parsed:
     """Parse a record's value: our JSON event (docs/design.md), a JSON log of another schema, a raw line, or why
     it is none of them.
 
     :param value: the record's bytes as they came from Kafka.
     :param key: the record's key: the service of a raw line or foreign JSON log that does not name one.
     :param kafka_timestamp: the record's time: the timestamp of a raw line or foreign JSON log that carries none.
+    :param zones: the zone of zone-less times, by the record's key; our own events name theirs (UTC if not).
     """
     if value is None:
         return _bad("record has no value")
@@ -115,9 +122,9 @@ def parse_record(value: bytes | None, key: bytes | None = None, kafka_timestamp:
     stripped = text.strip()
     if not stripped:
         return _bad("value is empty")
+    service = (key.decode("utf-8", "replace").strip() or None) if key else None
     if not stripped.startswith("{"):
-        service = key.decode("utf-8", "replace").strip() if key else None
-        return _raw_event(stripped, service or None, kafka_timestamp)
+        return _raw_event(stripped, service, kafka_timestamp, zones.of(service))
     try:
         obj = DECODER.decode(stripped)
     except json.JSONDecodeError as exc:
@@ -137,9 +144,8 @@ def parse_record(value: bytes | None, key: bytes | None = None, kafka_timestamp:
         and get("message") is not None
     ):
         return _validate_json_event(obj)
-    service = key.decode("utf-8", "replace").strip() if key else None
     try:
-        result = read_json_object(obj, service or None, kafka_timestamp)
+        result = read_json_object(obj, service, kafka_timestamp, zone=zones.of(service))
     except RecursionError:
         return _bad("JSON value is nested too deeply to read")
     if isinstance(result, str):

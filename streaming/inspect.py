@@ -30,6 +30,7 @@ from core.errors import LogwatchError
 from streaming.classify import label
 from streaming.parse import KAFKA_COLUMNS, parse_frame
 from streaming.sink import document
+from streaming.zones import UTC_ONLY, Zones
 
 __all__ = ["inspect_lines", "main", "read_lines"]
 
@@ -72,6 +73,7 @@ def inspect_lines(
     service: str | None = None,
     *,
     topic: str = "logs",
+    zones: Zones = UTC_ONLY,
     batch_lines: int = BATCH_LINES,
     now: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
@@ -80,6 +82,7 @@ def inspect_lines(
     :param lines: raw lines, as bytes without their newline.
     :param service: the Kafka key a shipper would send (the service of a raw line that names none).
     :param topic: the topic the records would arrive on (``config.topics.logs``).
+    :param zones: the zone of zone-less times, by service (``streaming.time_zone`` and its overrides).
     :param batch_lines: how many lines go through the stages at once (1: each line as soon as it is read).
     :param now: the records' arrival and processing time (the current time by default).
     :raises NlpError: the classifier model is missing or incompatible (run ``make train``).
@@ -91,7 +94,7 @@ def inspect_lines(
     def flush() -> Iterator[dict[str, Any]]:
         nonlocal offset
         arrived = now or datetime.now(UTC)
-        rows = parse_frame(_frame(batch, key, topic, offset, arrived))
+        rows = parse_frame(_frame(batch, key, topic, offset, arrived), zones)
         label(rows)
         offset += len(batch)
         batch.clear()
@@ -136,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _inputs(args.files),
             args.service,
             topic=config.topics.logs,
+            zones=Zones.from_config(config.streaming),
             batch_lines=1 if interactive else BATCH_LINES,
         ):
             out.write(json.dumps(doc, ensure_ascii=False, default=str).encode())

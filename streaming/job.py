@@ -32,6 +32,7 @@ from streaming.rerun import uncommitted_batch, written_sources
 from streaming.rules import load_rules, start_rules_query
 from streaming.session import read_topic
 from streaming.sink import DLQ_HEADERS, RECORD_SCHEMA, SinkSettings
+from streaming.zones import Zones
 
 __all__ = ["start_index_query", "run"]
 
@@ -65,12 +66,13 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     # A Python task has a fixed cost whatever its rows, and the third of logs' three partitions ran as a second
     # wave on two cores: one task per core (coalesce merges partitions without a shuffle).
     tasks = spark.sparkContext.defaultParallelism
+    zones = Zones.from_config(config.streaming)
 
     def write_batch(batch: DataFrame, batch_id: int) -> None:
         # One Python pass per task does every stage; the JVM then sends its records. A task fails if
         # Elasticsearch or Kafka does, so the batch is re-run: ids make that harmless in Elasticsearch.
         sent = rerun[1] if rerun and rerun[0] == batch_id else frozenset()
-        process = functools.partial(process_partition, settings=settings, sent=sent)
+        process = functools.partial(process_partition, settings=settings, zones=zones, sent=sent)
         records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
         (
             _with_headers(records)

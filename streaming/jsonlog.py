@@ -10,12 +10,13 @@ schema only decides how to read a number (a numeric level's scale) where its own
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
 
 from core.contract import normalise_level
@@ -113,8 +114,8 @@ _NUMERIC = re.compile(r"\d{1,20}(?:\.\d{1,9})?", re.ASCII)
 _ANY_SCALARS = frozenset({"stringValue", "boolValue", "doubleValue", "bytesValue"})
 
 
-def parse_timestamp(value: str) -> datetime | None:
-    """An aware UTC datetime from an RFC 3339 string (a missing offset is taken as UTC), else None.
+def parse_timestamp(value: str, zone: tzinfo = UTC) -> datetime | None:
+    """An aware UTC datetime from an RFC 3339 string (a missing offset is read in ``zone``), else None.
 
     Defined here and re-exported by streaming.event (its home for callers), which imports this module.
 
@@ -125,7 +126,7 @@ def parse_timestamp(value: str) -> datetime | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
 
 
@@ -140,7 +141,7 @@ def _epoch(number: float) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def _time(value: Any) -> datetime | None:
+def _time(value: Any, zone: tzinfo = UTC) -> datetime | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -151,7 +152,7 @@ def _time(value: Any) -> datetime | None:
         moment = _epoch(float(value))
         if moment is not None:
             return moment
-    return parse_timestamp(value)
+    return parse_timestamp(value, zone)
 
 
 def _number(value: Any) -> int | None:
@@ -384,13 +385,19 @@ def _read_level(reader: _Reader, gelf: bool) -> str | None:
 
 
 def read_json_object(
-    obj: dict[str, Any], key: str | None, kafka_timestamp: datetime | None, *, wrapped: bool = False
+    obj: dict[str, Any],
+    key: str | None,
+    kafka_timestamp: datetime | None,
+    *,
+    zone: tzinfo = UTC,
+    wrapped: bool = False,
 ) -> dict[str, Any] | str:
     """The event fields of a JSON log object of any schema, or the reason it cannot be one.
 
     :param obj: the decoded object.
     :param key: the Kafka record's key: the service when the object names none.
     :param kafka_timestamp: the record's time: the timestamp when the object has no readable one.
+    :param zone: the zone of times that name none.
     :param wrapped: the object is a line inside a wrapper's ``log`` (not unwrapped again).
     :returns: the fields (``timestamp``, ``level``, ``service``, ``message`` and what else it has), or a reason.
     """
@@ -410,10 +417,10 @@ def read_json_object(
         (name for name in _MESSAGE_KEYS if name in reader.lower and reader.lower[name] in reader.taken), None
     )
     if message_key == "log" and message is not None and not wrapped:
-        inner = _from_wrapped_line(message, reader, key, kafka_timestamp)
+        inner = _from_wrapped_line(message, reader, key, kafka_timestamp, zone)
         if inner is not None:
             return inner
-    timestamp = reader.first(_TIME_KEYS, _time)
+    timestamp = reader.first(_TIME_KEYS, functools.partial(_time, zone=zone))
     level = _read_level(reader, gelf)
     numeric_level = _number(reader.get("level")) is not None and not gelf
     service = reader.first(_SERVICE_KEYS + (("name",) if numeric_level else ()), _string)
@@ -428,7 +435,7 @@ def read_json_object(
     if message is None:
         message = _compact(obj)
     elif level is None:  # no level key, or one with a value no table knows ("DEFAULT"): ask the message
-        level = parse_line(message, now=kafka_timestamp).level
+        level = parse_line(message, now=kafka_timestamp, zone=zone).level
     timestamp = timestamp or kafka_timestamp
     if timestamp is None:
         return "JSON event has no readable time and the record has no Kafka timestamp"
@@ -444,11 +451,11 @@ def read_json_object(
 
 
 def _from_wrapped_line(
-    line: str, wrapper: _Reader, key: str | None, kafka_timestamp: datetime | None
+    line: str, wrapper: _Reader, key: str | None, kafka_timestamp: datetime | None, zone: tzinfo
 ) -> dict[str, Any] | None:
     """A container runtime's wrapper (Docker json-file, CRI via Fluent Bit: ``log``, ``stream``, ``time``)
     read with the line it carries: that line's own JSON or header gives the fields, the wrapper fills gaps."""
-    outer_time = wrapper.first(_TIME_KEYS, _time)
+    outer_time = wrapper.first(_TIME_KEYS, functools.partial(_time, zone=zone))
     outer_level = _read_level(wrapper, False)
     outer_service = wrapper.first(_SERVICE_KEYS, _string) or key
     text = line.strip()
@@ -459,9 +466,9 @@ def _from_wrapped_line(
         except (ValueError, RecursionError):
             inner = None
         if isinstance(inner, dict) and inner:
-            fields = read_json_object(inner, outer_service, outer_time or kafka_timestamp, wrapped=True)
+            fields = read_json_object(inner, outer_service, outer_time or kafka_timestamp, zone=zone, wrapped=True)
     if not isinstance(fields, dict):
-        raw = parse_line(text, now=kafka_timestamp)
+        raw = parse_line(text, now=kafka_timestamp, zone=zone)
         # The runtime's own time is exact and zoned; a header inside the line may lack a zone.
         timestamp = outer_time or raw.timestamp or kafka_timestamp
         if timestamp is None:

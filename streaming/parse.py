@@ -14,6 +14,7 @@ import pandas as pd
 from streaming.event import event_id, parse_record
 from streaming.redact import redact, redact_fields
 from streaming.templates import template_of
+from streaming.zones import UTC_ONLY, Zones
 
 __all__ = ["KAFKA_COLUMNS", "parse_frame"]
 
@@ -30,10 +31,11 @@ def _redact(fields: dict[str, Any]) -> int:
     return count
 
 
-def parse_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def parse_frame(frame: pd.DataFrame, zones: Zones = UTC_ONLY) -> list[dict[str, Any]]:
     """Parse and redact a frame of Kafka records.
 
     :param frame: the Kafka source's ``key, value, topic, partition, offset, timestamp`` (naive UTC times).
+    :param zones: the zone of zone-less times, by Kafka key (``streaming.time_zone`` and its overrides).
     :returns: per record, the event fields (``timestamp`` an aware datetime, ``exception`` and ``attributes``
         dicts, ``template_id`` and ``template`` of the redacted message) or ``error``; always ``event_id``,
         ``format``, ``topic``, ``partition``, ``offset``, ``ingested_at`` (the Kafka timestamp) and the original
@@ -46,7 +48,7 @@ def parse_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
         frame["key"], frame["value"], frame["topic"], frame["partition"], frame["offset"], arrived, strict=True
     ):
         value = None if value is None else bytes(value)
-        parsed = parse_record(value, None if key is None else bytes(key), ingested_at)
+        parsed = parse_record(value, None if key is None else bytes(key), ingested_at, zones)
         row = parsed.fields
         row.update(
             event_id=event_id(topic, int(partition), int(offset)),

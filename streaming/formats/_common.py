@@ -115,10 +115,11 @@ def infer_year(
     return None
 
 
-def iso_match_time(match: re.Match[str], first_group: int = 1) -> datetime | None:
-    """The UTC time of an :data:`ISO_TS` match (groups from ``first_group``)."""
+def iso_match_time(match: re.Match[str], first_group: int = 1, zone: tzinfo = UTC) -> datetime | None:
+    """The UTC time of an :data:`ISO_TS` match (groups from ``first_group``); ``zone`` when it names none."""
     g = match.groups()[first_group - 1 : first_group + 7]
-    return make_time(int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5]), micros(g[6]), tz_of(g[7]))
+    offset = tz_of(g[7]) if g[7] else zone
+    return make_time(int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5]), micros(g[6]), offset)
 
 
 def level_of(name: str | None) -> str | None:

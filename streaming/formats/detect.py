@@ -34,12 +34,12 @@ def _maybe_access(line: str) -> RawEvent | None:
     return None
 
 
-def _after_iso(line: str, now: datetime) -> RawEvent | None:
+def _after_iso(line: str, zone: tzinfo) -> RawEvent | None:
     """Lines that open with an ISO 8601 time: log4j/logback/Spring, Python, logcat -v year, rsyslog."""
     m = ISO_TS.match(line)
     if m is None:
         return None
-    timestamp = iso_match_time(m)
+    timestamp = iso_match_time(m, zone=zone)
     pos = m.end()
     parsed = parse_java_after_time(line, pos, timestamp)
     if parsed is None:
@@ -49,21 +49,21 @@ def _after_iso(line: str, now: datetime) -> RawEvent | None:
     return parsed
 
 
-def _digit_first(line: str, now: datetime) -> RawEvent | None:
+def _digit_first(line: str, now: datetime, zone: tzinfo) -> RawEvent | None:
     third, fifth = line[2:3], line[4:5]
     if fifth == "-" and line[7:8] == "-":
-        return _after_iso(line, now)
+        return _after_iso(line, zone)
     if third == ":" and line[5:6] == ":":
         # logback's default console pattern "%d{HH:mm:ss.SSS} [%thread] %-5level ...": no date, so no
         # timestamp; the caller falls back to the record's own time.
         clock = _CLOCK.match(line)
         parsed = parse_java_after_time(line, clock.end(), None) if clock is not None else None
     elif third == "/":
-        parsed = parse_short_date(line)
+        parsed = parse_short_date(line, zone)
     elif third == "-":
-        parsed = parse_logcat(line, now)
+        parsed = parse_logcat(line, now, zone)
     elif line[6:7] == " " and line[13:14] == " ":
-        parsed = parse_hdfs(line)
+        parsed = parse_hdfs(line, zone)
     else:
         parsed = None
     if parsed is None:
@@ -73,14 +73,14 @@ def _digit_first(line: str, now: datetime) -> RawEvent | None:
     return parsed
 
 
-def _bracket_first(line: str, now: datetime) -> RawEvent | None:
+def _bracket_first(line: str, zone: tzinfo) -> RawEvent | None:
     if line[1:2] in _DIGITS:
         m = ISO_TS.match(line, 1)
         if m is not None and line.startswith("]", m.end()):
-            timestamp = iso_match_time(m)
+            timestamp = iso_match_time(m, zone=zone)
             return parse_bracketed(line, m.end() + 1, timestamp)
         return None
-    return parse_apache_error(line)
+    return parse_apache_error(line, zone)
 
 
 def detect(line: str, now: datetime, zone: tzinfo = UTC) -> RawEvent:
@@ -88,23 +88,23 @@ def detect(line: str, now: datetime, zone: tzinfo = UTC) -> RawEvent:
 
     :param line: one log line (or a multi-line record), without leading/trailing whitespace.
     :param now: aware reference time for formats whose timestamps carry no year.
-    :param zone: the zone the general header reader reads zone-less timestamps in.
+    :param zone: the zone zone-less timestamps are read in.
     """
     first = line[0]
     parsed: RawEvent | None = None
     if first in _DIGITS:
-        parsed = _digit_first(line, now)
+        parsed = _digit_first(line, now, zone)
     elif first == "<":
-        parsed = parse_syslog(line, now)
+        parsed = parse_syslog(line, now, zone)
     elif first == "[":
-        parsed = _bracket_first(line, now)
+        parsed = _bracket_first(line, zone)
     elif first == "-":
         parsed = parse_bgl(line)
     elif "A" <= first <= "Z":
         if line[3:4] == " " and line[:3] in MONTHS:
-            parsed = parse_syslog(line, now)
+            parsed = parse_syslog(line, now, zone)
         elif line[1:2] == "/":
-            parsed = parse_logcat(line, now)
+            parsed = parse_logcat(line, now, zone)
         else:
             parsed = parse_python_default(line)
             if parsed is None:
@@ -123,8 +123,8 @@ def parse_line(text: str, *, now: datetime | None = None, zone: tzinfo = UTC) ->
     :param now: reference time for year-less timestamps (syslog, logcat): such a time is placed in this
         year, or the one before if it would be more than a day ahead. Defaults to the current time;
         pass the Kafka record's timestamp when replaying old logs.
-    :param zone: the zone of timestamps that name none, for lines no dedicated detector knows (a service's
-        own zone, when configured); the dedicated detectors read zone-less times as UTC.
+    :param zone: the zone of timestamps that name none (the service's own zone, when configured). Epoch
+        times and times with an offset do not depend on it.
     :returns: the event; ``format`` is "plain" when no dedicated detector recognised the line (its fields
         then come from the general header reader).
     """

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from streaming.formats._common import Attributes, event, level_of, make_time, micros
 from streaming.formats.model import RawEvent
@@ -103,25 +103,24 @@ def parse_java_after_time(line: str, pos: int, timestamp: datetime | None) -> Ra
     return None
 
 
-def parse_short_date(line: str) -> RawEvent | None:
+def parse_short_date(line: str, zone: tzinfo = UTC) -> RawEvent | None:
     """Spark/log4j 1 ``yy/MM/dd HH:mm:ss LEVEL logger: msg``, or None."""
     m = _SHORT_DATE.match(line)
     if m is None:
         return None
     g = m.groups()
-    # Zone-less: taken as UTC.
     timestamp = make_time(2000 + int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5]),
-                          micros(g[6]))  # fmt: skip
+                          micros(g[6]), zone)  # fmt: skip
     return event("log4j", line, line[m.end() :], timestamp=timestamp, level=level_of(g[7]), logger=g[8])
 
 
-def parse_hdfs(line: str) -> RawEvent | None:
+def parse_hdfs(line: str, zone: tzinfo = UTC) -> RawEvent | None:
     """Hadoop HDFS ``yyMMdd HHmmss PID LEVEL logger: msg`` (as in Loghub's HDFS set), or None."""
     m = _HDFS.match(line)
     if m is None:
         return None
     g = m.groups()
-    timestamp = make_time(2000 + int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5]))
+    timestamp = make_time(2000 + int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5]), 0, zone)
     return event("hdfs", line, line[m.end() :], timestamp=timestamp, level=level_of(g[7]), logger=g[8],
                  attributes={"pid": int(g[6])})  # fmt: skip
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from streaming.formats._common import Attributes, event, infer_year, level_of
 from streaming.formats.model import RawEvent
@@ -28,15 +28,16 @@ def _event(line: str, end: int, timestamp: datetime | None, g: tuple[str | None,
                  logger=(g[3] or "").strip(), attributes=attributes)  # fmt: skip
 
 
-def parse_logcat(line: str, now: datetime) -> RawEvent | None:
+def parse_logcat(line: str, now: datetime, zone: tzinfo = UTC) -> RawEvent | None:
     """``MM-dd HH:mm:ss.SSS PID TID L TAG: msg`` or ``L/TAG( PID): msg``, or None.
 
-    :param now: the reference time for the year-less timestamp (device local time, taken as UTC).
+    :param now: the reference time for the year-less timestamp.
+    :param zone: the zone of the timestamp (device local time).
     """
     m = _THREADTIME.match(line)
     if m is not None:
         g = m.groups()
-        timestamp = infer_year(now, int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5]) * 1000)
+        timestamp = infer_year(now, int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5]) * 1000, zone)
         return _event(line, m.end(), timestamp, g[6:])
     m = _BRIEF.match(line)
     if m is None:

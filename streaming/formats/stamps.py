@@ -61,7 +61,7 @@ _TIME = re.compile("(?=[0-9A-Z])(?:" + "|".join(f"(?P<{name}>{body})" for name, 
 # Where each shape's inner groups start (the named group is one before).
 _FIRST = {name: _TIME.groupindex[name] + 1 for name, _ in _SHAPES}
 _BY_INDEX = {_TIME.groupindex[name]: name for name, _ in _SHAPES}
-_EPOCH_MIN_S = 946_684_800  # 2000-01-01
+_EPOCH_MIN_S = 1_000_000_000  # 2001-09-09, the first 10-digit second (9 digits are too ambiguous)
 _EPOCH_MAX_S = 4_102_444_800  # 2100-01-01
 _EPOCH = re.compile(r"(\d{10}|\d{13})(?:\.(\d{1,9}))?", re.ASCII)
 
@@ -161,7 +161,7 @@ def find_time(line: str, end: int, now: datetime, zone: tzinfo = UTC) -> Stamp |
 
 
 def epoch_time(text: str) -> datetime | None:
-    """Epoch seconds (10 digits, optional fraction) or milliseconds (13 digits) from 2000 to 2100, else None.
+    """Epoch seconds (10 digits, optional fraction) or milliseconds (13 digits) from 2001-09-09 to 2100, else None.
 
     :param text: the whole token, nothing around it.
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from streaming.formats._common import (
     ISO_TS,
@@ -146,7 +146,7 @@ def parse_bsd_after_time(
     )
 
 
-def _parse_3164(line: str, now: datetime) -> RawEvent | None:
+def _parse_3164(line: str, now: datetime, zone: tzinfo) -> RawEvent | None:
     m = _BSD.match(line)
     if m is None:
         return None
@@ -156,13 +156,13 @@ def _parse_3164(line: str, now: datetime) -> RawEvent | None:
         return None
     attributes: Attributes = {}
     level = _pri(attributes, pri)
-    # Year-less and zone-less: taken as UTC in the most recent year that is not in the future.
-    timestamp = infer_year(now, month, int(day), int(hour), int(minute), int(second), micros(fraction))
+    # Year-less and zone-less: read in the zone, in the most recent year that is not in the future.
+    timestamp = infer_year(now, month, int(day), int(hour), int(minute), int(second), micros(fraction), zone)
     # Month, day and time are proof enough of syslog, even without a host or tag.
     return parse_bsd_after_time(line, m.end(), timestamp, level, attributes, require_tag=False)
 
 
-def _parse_pri_iso(line: str) -> RawEvent | None:
+def _parse_pri_iso(line: str, zone: tzinfo) -> RawEvent | None:
     """``<PRI>`` followed by an RFC 3339 time and a BSD body (rsyslog forwarding format)."""
     close = line.find(">", 1, 5)
     ts = ISO_TS.match(line, close + 1) if close > 0 else None
@@ -170,20 +170,23 @@ def _parse_pri_iso(line: str) -> RawEvent | None:
         return None
     attributes: Attributes = {}
     level = _pri(attributes, line[1:close]) if line[1:close].isdigit() else None
-    return parse_bsd_after_time(line, ts.end() + 1, iso_match_time(ts), level, attributes, require_tag=level is None)
+    return parse_bsd_after_time(
+        line, ts.end() + 1, iso_match_time(ts, zone=zone), level, attributes, require_tag=level is None
+    )
 
 
-def parse_syslog(line: str, now: datetime) -> RawEvent | None:
+def parse_syslog(line: str, now: datetime, zone: tzinfo = UTC) -> RawEvent | None:
     """A syslog line in any of the supported shapes, or None.
 
     :param line: the line without its trailing newline.
     :param now: the reference time for year-less RFC 3164 timestamps.
+    :param zone: the zone of timestamps that name none.
     """
     if line.startswith("<"):
         parsed = _parse_5424(line)
         if parsed is not None:
             return parsed
-        parsed = _parse_pri_iso(line)
+        parsed = _parse_pri_iso(line, zone)
         if parsed is not None:
             return parsed
-    return _parse_3164(line, now)
+    return _parse_3164(line, now, zone)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, tzinfo
 
 from streaming.formats._common import MONTHS, Attributes, event, level_of, make_time, micros, tz_of
 from streaming.formats.model import RawEvent
@@ -97,7 +98,7 @@ def parse_access(line: str) -> RawEvent | None:
                  attributes=attributes)  # fmt: skip
 
 
-def parse_apache_error(line: str) -> RawEvent | None:
+def parse_apache_error(line: str, zone: tzinfo = UTC) -> RawEvent | None:
     """An Apache error log line, 2.2 (``[date] [level] [client ip] msg``) or 2.4 (``[mod:level] [pid]``)."""
     m = _ERROR.match(line)
     if m is None:
@@ -107,8 +108,8 @@ def parse_apache_error(line: str) -> RawEvent | None:
     level = level_of(g[8])
     if month is None or level is None:
         return None
-    # Apache writes local time without a zone; taken as UTC (the host is expected to run in UTC).
-    timestamp = make_time(int(g[6]), month, int(g[1]), int(g[2]), int(g[3]), int(g[4]), micros(g[5]))
+    # Apache writes local time without a zone.
+    timestamp = make_time(int(g[6]), month, int(g[1]), int(g[2]), int(g[3]), int(g[4]), micros(g[5]), zone)
     attributes: Attributes = {}
     _set(attributes, "module", g[7])
     if g[9] is not None:
