@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Query
 
 from api.errors import BadRequestError
 from core.contract import rfc3339
 
-__all__ = ["TimeRange", "parse_time", "resolve_range", "choose_interval_ms", "format_interval"]
+__all__ = ["RangeFrom", "RangeTo", "TimeRange", "parse_time", "resolve_range", "choose_interval_ms", "format_interval"]
+
+# The ``from`` and ``to`` query parameters of every endpoint over a time range.
+RangeFrom = Annotated[str | None, Query(alias="from", max_length=64, description="now-15m, RFC 3339 or epoch ms.")]
+RangeTo = Annotated[str | None, Query(max_length=64, description="now, RFC 3339 or epoch ms.")]
 
 _RELATIVE_RE = re.compile(r"^now(?:(?P<sign>[+-])(?P<n>\d{1,6})(?P<unit>ms|s|m|h|d|w|M|y))?(?:/(?P<round>[smhdw]))?$")
 _UNIT_S = {

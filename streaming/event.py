@@ -84,19 +84,7 @@ def _raw_event(text: str, key: str | None, kafka_timestamp: datetime | None, zon
     timestamp = raw.timestamp or kafka_timestamp
     if timestamp is None:
         return _bad("raw line has no timestamp and the record has no Kafka timestamp")
-    fields: dict[str, Any] = {
-        "timestamp": timestamp,
-        "level": raw.level or "INFO",
-        # A service the line names (syslog tag) wins over the producer's key; 'unknown' is the last resort.
-        "service": raw.service or key or "unknown",
-        "message": raw.message,
-    }
-    for name in ("host", "logger"):
-        if getattr(raw, name):
-            fields[name] = getattr(raw, name)
-    if raw.attributes:
-        fields["attributes"] = dict(raw.attributes)
-    return Parsed(fields=fields, format=raw.format)
+    return Parsed(fields=raw.fields(timestamp, key), format=raw.format)
 
 
 def parse_record(

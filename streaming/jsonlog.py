@@ -473,17 +473,9 @@ def _from_wrapped_line(
         timestamp = outer_time or raw.timestamp or kafka_timestamp
         if timestamp is None:
             return None
-        fields = {
-            "timestamp": timestamp,
-            "level": outer_level or raw.level or "INFO",
-            "service": raw.service or outer_service or "unknown",
-            "message": raw.message,
-        }
-        for name in ("host", "logger"):
-            if getattr(raw, name):
-                fields[name] = getattr(raw, name)
-        if raw.attributes:
-            fields["attributes"] = dict(raw.attributes)
+        fields = raw.fields(timestamp, outer_service)
+        if outer_level:  # the runtime's level (a stream's, say) wins over a level word in the line
+            fields["level"] = outer_level
     host = wrapper.first(_HOST_KEYS, _string)
     if host is not None:
         fields.setdefault("host", host)

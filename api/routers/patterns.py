@@ -18,7 +18,7 @@ from api.errors import BadRequestError
 from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
-from api.timerange import TimeRange, choose_interval_ms, format_interval, resolve_range
+from api.timerange import RangeFrom, RangeTo, TimeRange, choose_interval_ms, format_interval, resolve_range
 from core.contract import rfc3339, rfc3339_ms
 
 __all__ = ["router", "Pattern", "PatternsResponse", "bucket_starts", "patterns_body", "MAX_PATTERNS", "MAX_BUCKETS"]
@@ -149,10 +149,8 @@ def _pattern(bucket: dict[str, Any], keys: list[int]) -> Pattern:
 async def log_patterns(
     filters: Annotated[LogFilter, Depends(log_filter)],
     state: Annotated[AppState, Depends(get_state)],
-    from_: Annotated[
-        str | None, Query(alias="from", max_length=64, description="now-15m, RFC 3339 or epoch ms.")
-    ] = None,
-    to: Annotated[str | None, Query(max_length=64, description="now, RFC 3339 or epoch ms.")] = None,
+    from_: RangeFrom = None,
+    to: RangeTo = None,
     size: Annotated[int, Query(description=f"How many templates (1-{MAX_PATTERNS}), most frequent first.")] = 50,
     buckets: Annotated[
         int, Query(description=f"Roughly how many time buckets per template ({MIN_BUCKETS}-{MAX_BUCKETS}).")

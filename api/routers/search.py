@@ -15,7 +15,7 @@ from api.errors import BadRequestError
 from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
-from api.timerange import TimeRange, resolve_range
+from api.timerange import RangeFrom, RangeTo, TimeRange, resolve_range
 from core.contract import rfc3339
 
 __all__ = [
@@ -160,10 +160,8 @@ def _hit(raw: dict[str, Any]) -> dict[str, Any]:
 async def search_logs(
     filters: Annotated[LogFilter, Depends(log_filter)],
     state: Annotated[AppState, Depends(get_state)],
-    from_: Annotated[
-        str | None, Query(alias="from", max_length=64, description="now-15m, RFC 3339 or epoch ms.")
-    ] = None,
-    to: Annotated[str | None, Query(max_length=64, description="now, RFC 3339 or epoch ms.")] = None,
+    from_: RangeFrom = None,
+    to: RangeTo = None,
     sort: Annotated[Literal["desc", "asc"], Query(description="By timestamp: newest or oldest first.")] = "desc",
     size: Annotated[int, Query(ge=1, le=10_000)] = 50,
     search_after: Annotated[str | None, Query(max_length=512, description="The previous page's 'next'.")] = None,

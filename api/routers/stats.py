@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
-from api.timerange import TimeRange, choose_interval_ms, format_interval, resolve_range
+from api.timerange import RangeFrom, RangeTo, TimeRange, choose_interval_ms, format_interval, resolve_range
 from core.contract import rfc3339, rfc3339_ms
 
 __all__ = ["router", "StatsResponse", "TrendsResponse", "trends_body"]
@@ -53,10 +53,6 @@ class TrendsResponse(BaseModel):
     buckets: list[Bucket]
     total: int
     took_ms: int
-
-
-RangeFrom = Annotated[str | None, Query(alias="from", max_length=64, description="now-15m, RFC 3339 or epoch ms.")]
-RangeTo = Annotated[str | None, Query(max_length=64, description="now, RFC 3339 or epoch ms.")]
 
 
 @router.get("/logs/stats", response_model=StatsResponse, summary="Counts by category, level, service, host")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 __all__ = ["FORMATS", "RawEvent"]
 
@@ -48,3 +49,24 @@ class RawEvent:
     logger: str | None = None
     message: str
     attributes: dict[str, str | int | float] = field(default_factory=dict)
+
+    def fields(self, timestamp: datetime, service: str | None) -> dict[str, Any]:
+        """The event fields of docs/design.md.
+
+        :param timestamp: the event's time (the line's own, or one the caller found).
+        :param service: the service when the line names none ("unknown" when neither does).
+        """
+        fields: dict[str, Any] = {
+            "timestamp": timestamp,
+            "level": self.level or "INFO",
+            # A service the line names (syslog tag) wins over the producer's key.
+            "service": self.service or service or "unknown",
+            "message": self.message,
+        }
+        if self.host:
+            fields["host"] = self.host
+        if self.logger:
+            fields["logger"] = self.logger
+        if self.attributes:
+            fields["attributes"] = dict(self.attributes)
+        return fields
