@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -212,8 +211,6 @@ def test_never_raises_on_invalid_surrogates_and_control_chars(data: bytes) -> No
         '"' + "k=\\" * 300_000,
     ],
 )
-def test_one_megabyte_lines_are_quick(line: str) -> None:
-    started = time.perf_counter()
-    parsed = header(line)
-    assert time.perf_counter() - started < 2.0
-    assert parsed.message
+def test_one_megabyte_lines_keep_their_text(line: str) -> None:
+    # How long they take is in bench.bench_parse (hostile_1mb_worst_ms), not a timed assertion.
+    assert len(header(line).message) >= len(line) - 64
