@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,17 +17,29 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from core.config import REPO_ROOT, Config
 from core.contract import status_path
 from infra import elasticsearch_node, kafka_broker
-from infra.errors import ServiceError
 from infra.jars import fetch_jars
 from infra.supervisor import Service, Supervisor, port_in_use
 
-__all__ = ["SERVICES", "setup", "start", "stop", "status", "is_local", "streaming_ready", "es_ready"]
+__all__ = [
+    "SERVICES",
+    "WATCHDOG",
+    "setup",
+    "service_for",
+    "start",
+    "stop",
+    "status",
+    "is_local",
+    "streaming_ready",
+    "es_ready",
+]
 
 logger = logging.getLogger(__name__)
 
 SPARK_POM = Path(__file__).resolve().parent / "spark" / "pom.xml"
 # Start order; stop runs in reverse.
 SERVICES = ("kafka", "elasticsearch", "streaming", "alerting", "api", "demo")
+# Restarts the services that exit unexpectedly (infra.watchdog); started after them, stopped before them.
+WATCHDOG = "watchdog"
 
 
 def is_local(address: str) -> bool:
@@ -87,7 +100,8 @@ def streaming_ready(path: Path, since: float) -> Callable[[], bool]:
     return ready
 
 
-def _service(name: str, config: Config) -> Service | None:
+def service_for(name: str, config: Config) -> Service | None:
+    """How to run service ``name`` here, or None when it is an external one (a Kafka or ES not on this host)."""
     env = config.as_env()
     if name == "kafka":
         if not is_local(config.kafka.bootstrap_servers):
@@ -139,25 +153,30 @@ def _service(name: str, config: Config) -> Service | None:
             str(config.var_dir / "spool" / "demo"),
         )
         return Service(name, argv, lambda: True, env=env, cwd=REPO_ROOT)
+    if name == WATCHDOG:
+        return Service(name, _python("-m", "infra", "watch"), lambda: True, env=env, cwd=REPO_ROOT)
     raise ValueError(name)
 
 
-def start(config: Config, supervisor: Supervisor, names: tuple[str, ...] = SERVICES) -> None:
-    """Start ``names`` in order, each only once the previous is healthy; on failure stop what was started.
+def start(config: Config, supervisor: Supervisor, names: tuple[str, ...] = (*SERVICES, WATCHDOG)) -> list[str]:
+    """Start those of ``names`` that are not running, in order, each once the previous is healthy; on failure
+    stop what this call started. Running ones are left as they are.
 
-    :raises ServiceError: when the system already runs, a port is taken, or a service fails its health check.
+    :returns: the names started.
+    :raises ServiceError: a port is taken, or a service fails its health check.
     """
-    running = [n for n in SERVICES if supervisor.pid(n) is not None]
-    if running:
-        raise ServiceError(f"logwatch is already running ({', '.join(running)}); use `make stop` first.")
     started: list[str] = []
     try:
         for name in names:
-            service = _service(name, config)
+            if (pid := supervisor.pid(name)) is not None:
+                print(f"  {name:<14} already running (pid {pid})")
+                continue
+            service = service_for(name, config)
             if service is None:
                 logger.info('using external service name="%s"', name)
                 continue
             t0 = time.monotonic()
+            supervisor.reset_restarts(name)
             supervisor.start(service)
             started.append(name)
             print(f"  {name:<14} ready in {time.monotonic() - t0:5.1f} s   log: {supervisor.log_path(name)}")
@@ -167,12 +186,28 @@ def start(config: Config, supervisor: Supervisor, names: tuple[str, ...] = SERVI
         for name in reversed(started):
             supervisor.stop(name)
         raise
+    return started
 
 
 def stop(supervisor: Supervisor) -> list[str]:
-    """Stop every service we started, in reverse order; returns the names that were running."""
-    return [name for name in reversed(SERVICES) if supervisor.stop(name)]
+    """Stop the watchdog, then every service we started in reverse order; returns the names that were running."""
+    return [name for name in (WATCHDOG, *reversed(SERVICES)) if supervisor.stop(name)]
 
 
-def status(supervisor: Supervisor) -> dict[str, int | None]:
-    return {name: supervisor.pid(name) for name in SERVICES}
+@dataclass(frozen=True)
+class ServiceStatus:
+    name: str
+    pid: int | None
+    up_s: float | None
+    restarts: int
+
+
+def status(supervisor: Supervisor) -> list[ServiceStatus]:
+    """Per service (and the watchdog): its pid when running, for how long, and how often it was restarted."""
+    now = time.time()
+    result = []
+    for name in (*SERVICES, WATCHDOG):
+        started = supervisor.started_at(name)
+        up_s = None if started is None else max(0.0, now - started)
+        result.append(ServiceStatus(name, supervisor.pid(name), up_s, supervisor.restarts(name)))
+    return result

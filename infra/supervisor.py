@@ -97,6 +97,40 @@ class Supervisor:
     def log_path(self, name: str) -> Path:
         return self.log_dir / f"{name}.log"
 
+    def exited(self, name: str) -> bool:
+        """True when the service was started and has not been stopped, but its process is gone."""
+        return (self.run_dir / f"{name}.pid").exists() and self.pid(name) is None
+
+    def exit_code(self, name: str) -> int | None:
+        """The exit code of a service that was our child and has ended, else None."""
+        child = self._children.get(name)
+        return None if child is None else child.poll()
+
+    def started_at(self, name: str) -> float | None:
+        """When the running service was started (epoch seconds), or None."""
+        if self.pid(name) is None:
+            return None
+        try:
+            return (self.run_dir / f"{name}.pid").stat().st_mtime
+        except OSError:
+            return None
+
+    def restarts(self, name: str) -> int:
+        """How often the watchdog restarted the service since `make run` started it."""
+        try:
+            return int((self.run_dir / f"{name}.restarts").read_text())
+        except (OSError, ValueError):
+            return 0
+
+    def count_restart(self, name: str) -> int:
+        """Count one restart; returns the new count."""
+        count = self.restarts(name) + 1
+        (self.run_dir / f"{name}.restarts").write_text(str(count))
+        return count
+
+    def reset_restarts(self, name: str) -> None:
+        (self.run_dir / f"{name}.restarts").unlink(missing_ok=True)
+
     def start(self, service: Service) -> int:
         """Start ``service`` detached and wait until it is healthy; returns its pid.
 
@@ -112,6 +146,9 @@ class Supervisor:
                 )
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        earlier = self._children.pop(service.name, None)
+        if earlier is not None:
+            earlier.wait()  # it has ended (pid() said so): reap it
         log = self.log_path(service.name).open("ab")
         env = {**os.environ, **service.env}
         started = time.monotonic()

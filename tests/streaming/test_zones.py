@@ -14,8 +14,9 @@ from streaming.zones import UTC_ONLY, Zones
 
 ARRIVED = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
 ZONES = Zones.from_config(
-    load_config(env={"STREAMING_TIME_ZONE": "America/New_York", "STREAMING_SERVICE_TIME_ZONES": "pay=Europe/Berlin"})
-    .streaming
+    load_config(
+        env={"STREAMING_TIME_ZONE": "America/New_York", "STREAMING_SERVICE_TIME_ZONES": "pay=Europe/Berlin"}
+    ).streaming
 )
 
 
