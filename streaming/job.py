@@ -169,10 +169,11 @@ def run(spark: SparkSession, config: Config) -> None:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     model_version = functools.partial(_model_version, config.model_path)
-    spark.streams.addListener(ProgressWriter(status_path(config.var_dir, "streaming"), model_version))
+    progress = ProgressWriter(status_path(config.var_dir, "streaming"), model_version)
+    spark.streams.addListener(progress)
     queries = [
         _Restarting("index", lambda: start_index_query(spark, config)),
-        _Restarting("rules", lambda: start_rules_query(spark, config, rules)),
+        _Restarting("rules", lambda: start_rules_query(spark, config, rules, caught_up=progress.caught_up)),
     ]
     while not stopping:
         for supervised in queries:

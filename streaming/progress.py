@@ -41,7 +41,8 @@ def _kafka_lag(source: Any) -> int | None:
 
 
 class ProgressWriter(StreamingQueryListener):
-    """Streaming query listener: one status line per micro-batch of the index query, to the log and the file.
+    """Streaming query listener: one status line per micro-batch of the index query, to the log and the file;
+    and whether every query has caught up with its Kafka topic (the rules use it to tell a backlog from silence).
 
     :param path: the status file, ``core.contract.status_path(config.var_dir, "streaming")``.
     :param model_version: returns the version of the model the workers use, or None.
@@ -54,6 +55,11 @@ class ProgressWriter(StreamingQueryListener):
         self.model_version = model_version
         self._last: dict[str, Any] = {}
         self._query_id: str | None = None
+        self._lags: dict[str, int | None] = {}  # by query id: records behind the topic after its last batch
+
+    def caught_up(self) -> bool:
+        """True once the index and rules queries have each reported a batch, and the last left nothing behind."""
+        return len(self._lags) >= 2 and all(lag == 0 for lag in self._lags.values())
 
     def onQueryStarted(self, event: Any) -> None:
         if event.name != self.QUERY_NAME:
@@ -63,9 +69,10 @@ class ProgressWriter(StreamingQueryListener):
 
     def onQueryProgress(self, event: Any) -> None:
         p = event.progress
+        lag = sum(x for x in (_kafka_lag(s) for s in p.sources) if x is not None) if p.sources else None
+        self._lags[str(p.id)] = lag
         if p.name != self.QUERY_NAME:
             return
-        lag = sum(x for x in (_kafka_lag(s) for s in p.sources) if x is not None) if p.sources else None
         status = {
             "query_active": True,
             "query_id": str(p.id),
@@ -91,6 +98,7 @@ class ProgressWriter(StreamingQueryListener):
             )
 
     def onQueryIdle(self, event: Any) -> None:
+        self._lags[str(event.id)] = 0
         if str(event.id) != self._query_id:
             return
         # Keeps the status fresh while no data arrives, so health can tell idle from stuck.
@@ -107,6 +115,7 @@ class ProgressWriter(StreamingQueryListener):
         )
 
     def onQueryTerminated(self, event: Any) -> None:
+        self._lags.pop(str(event.id), None)  # unknown until the restarted query reports again
         if str(event.id) != self._query_id:
             return
         write_status(self.path, {"query_active": False, "query_id": str(event.id), "error": event.exception})

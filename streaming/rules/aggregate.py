@@ -91,11 +91,13 @@ class AggRow:
 
 @dataclass(frozen=True)
 class BatchStats:
-    """The whole batch: its events, those dated too far in the future (ignored), the latest event time."""
+    """The whole batch: its events, those dated too far in the future (ignored), its earliest and latest event
+    time (the earliest to the second)."""
 
     events: int
     future: int
     max_ts_ms: int | None
+    min_ts_ms: int | None = None
 
 
 def parse_classified(records: DataFrame) -> DataFrame:
@@ -227,4 +229,4 @@ def rule_rows(buckets: Iterable[Bucket], rules: list[Rule], cutoff_ms: int) -> t
         for (index, group, pane), a in sorted(accs.items())
     ]
     top = max((b.max_ts_ms for b in present), default=None)
-    return rows, BatchStats(events, future, top)
+    return rows, BatchStats(events, future, top, min((b.second_ms for b in present), default=None))

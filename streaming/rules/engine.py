@@ -12,7 +12,11 @@ Windowed rules (threshold, ratio, spike), per rule and group:
   meeting the condition; same ``alert_id`` and ``window_start`` as the firing, ``window_end`` is the end of
   that clearing window, ``value`` its value.
 Silence: firing once the watermark is ``silent_for`` past the group's last event (``alert_id`` derives from
-that event's time); resolved on the batch in which the group is heard from again.
+that event's time); resolved on the batch in which the group is heard from again. Silence counts only from
+``State.live_since_ms``: while the pipeline is behind (its queries have a Kafka backlog) that mark follows the
+watermark, and after a gap in which no group sent anything for ``silent_for`` or longer (the job, Kafka or
+every producer was down) it restarts at the first event after the gap. So a service whose events were only not
+processed yet is never called silent; one that stays silent once the pipeline is live is, ``silent_for`` later.
 """
 
 from __future__ import annotations
@@ -73,12 +77,13 @@ class Engine:
         top = self.state.max_event_ms
         return None if top is None else top - rule.lateness_ms
 
-    def step(self, rows: Sequence[AggRow], stats: BatchStats, now: datetime) -> StepResult:
+    def step(self, rows: Sequence[AggRow], stats: BatchStats, now: datetime, caught_up: bool = True) -> StepResult:
         """Fold one batch in and return the alerts it causes (mutates the state).
 
         :param rows: the batch's counts (streaming.rules.aggregate.rule_rows).
         :param stats: the batch's latest event time moves the watermark after the batch's counts are in.
         :param now: the alerts' ``generated_at``.
+        :param caught_up: False while the pipeline reads a backlog (events may still be on their way).
         """
         alerts: list[dict[str, Any]] = []
         late = 0
@@ -106,6 +111,7 @@ class Engine:
         top = self.state.max_event_ms
         if stats.max_ts_ms is not None and (top is None or stats.max_ts_ms > top):
             self.state.max_event_ms = stats.max_ts_ms
+        self._track_liveness(top, stats, caught_up)
         for index, group, start in sorted(touched, key=lambda t: (t[2], t[0], t[1])):
             rule = self.rules[index]
             assert isinstance(rule, WindowRule)
@@ -199,6 +205,20 @@ class Engine:
 
     # -- silence -----------------------------------------------------------------------------------
 
+    def _track_liveness(self, top: int | None, stats: BatchStats, caught_up: bool) -> None:
+        gaps = [rule.silent_for_ms for rule in self.rules if isinstance(rule, SilenceRule)]
+        if not gaps or stats.min_ts_ms is None or stats.max_ts_ms is None:
+            return
+        if not caught_up:
+            self.state.live_since_ms = self.state.max_event_ms
+        elif self.state.live_since_ms is None or (top is not None and stats.min_ts_ms - top >= min(gaps)):
+            if self.state.live_since_ms is not None:
+                logger.warning(
+                    "no events from any service for %.0f s: silence counts again from the first event after it",
+                    (stats.min_ts_ms - (top or 0)) / 1000,
+                )
+            self.state.live_since_ms = stats.min_ts_ms
+
     def _heard(
         self, rule: SilenceRule, row: AggRow, groups: dict[str, Group], alerts: list[dict[str, Any]], now: datetime
     ) -> None:
@@ -227,7 +247,8 @@ class Engine:
                     logger.info('silent group forgotten, no resolved will follow rule="%s" group="%s"', rule.name, key)
                 del groups[key]
                 continue
-            if g.episode is None and g.seen >= rule.min_events and g.last_ms + rule.silent_for_ms <= mark:
+            since = max(g.last_ms, self.state.live_since_ms or g.last_ms)
+            if g.episode is None and g.seen >= rule.min_events and since + rule.silent_for_ms <= mark:
                 g.episode = Episode(start_ms=g.last_ms, last_ms=g.last_ms)
                 verdict = Verdict(True, (mark - g.last_ms) / 1000, rule.silent_for_ms / 1000)
                 samples = [msg for _, _, msg in g.latest]

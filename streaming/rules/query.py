@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -102,10 +103,19 @@ class BatchProcessor:
     :param store: where the state lives.
     :param publisher: sends alerts (anything with ``publish(list_of_alerts)``).
     :param base_url: dashboard address for links.
+    :param caught_up: whether the pipeline's queries have no Kafka backlog (silence is not judged while they do).
     """
 
-    def __init__(self, rules: list[Rule], store: StateStore, publisher: Any, base_url: str) -> None:
+    def __init__(
+        self,
+        rules: list[Rule],
+        store: StateStore,
+        publisher: Any,
+        base_url: str,
+        caught_up: Callable[[], bool] = lambda: True,
+    ) -> None:
         self.rules = rules
+        self.caught_up = caught_up
         self.store = store
         self.publisher = publisher
         self.engine = Engine(rules, store.load(), base_url)
@@ -137,7 +147,7 @@ class BatchProcessor:
         buckets = collect_buckets(bucket(parse_classified(batch)))
         rows, stats = rule_rows(buckets, self.rules, cutoff_ms)
         counted = time.monotonic()
-        result = self.engine.step(rows, stats, now)
+        result = self.engine.step(rows, stats, now, self.caught_up())
         self.state.batch_id = batch_id
         self.state.pending = result.alerts
         self.store.save(self.state)
@@ -165,6 +175,7 @@ def start_rules_query(
     source_topic: str | None = None,
     alerts_topic: str | None = None,
     checkpoint_dir: Path | None = None,
+    caught_up: Callable[[], bool] = lambda: True,
 ) -> StreamingQuery:
     """Start the query that evaluates ``rules`` over ``topics.classified`` and writes alerts to ``topics.alerts``.
 
@@ -179,12 +190,14 @@ def start_rules_query(
         benchmarks use their own topic).
     :param alerts_topic: where alerts are written instead of ``config.topics.alerts``.
     :param checkpoint_dir: defaults to ``<var>/checkpoints/rules``.
+    :param caught_up: whether the pipeline's queries have no Kafka backlog (the job's ProgressWriter knows).
     """
     checkpoint = checkpoint_dir or config.var_dir / "checkpoints" / "rules"
     source_topic = source_topic or config.topics.classified
     alerts_topic = alerts_topic or config.topics.alerts
     publisher = _Publisher(config.kafka.bootstrap_servers, alerts_topic, config.kafka.request_timeout_ms)
-    process = BatchProcessor(rules, StateStore(checkpoint / "alert_state"), publisher, config.api.dashboard_base)
+    store = StateStore(checkpoint / "alert_state")
+    process = BatchProcessor(rules, store, publisher, config.api.dashboard_base, caught_up)
     records = read_topic(spark, config, source_topic).select("value")
     query = (
         records.writeStream.queryName("rules")

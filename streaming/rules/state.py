@@ -76,6 +76,9 @@ class State:
 
     batch_id: int = -1
     max_event_ms: int | None = None
+    # Event time since which the pipeline has delivered events caught up and without a gap: silence counts
+    # only from here, so the pipeline's own outage or backlog never looks like a service's silence.
+    live_since_ms: int | None = None
     rules: dict[str, RuleState] = field(default_factory=dict)
     pending: list[dict[str, Any]] = field(default_factory=list)
 
@@ -84,6 +87,7 @@ class State:
             "version": FORMAT_VERSION,
             "batch_id": self.batch_id,
             "max_event_ms": self.max_event_ms,
+            "live_since_ms": self.live_since_ms,
             "pending": self.pending,
             "rules": {
                 name: {"fingerprint": rs.fingerprint, "groups": {k: _group_json(g) for k, g in rs.groups.items()}}
@@ -96,6 +100,7 @@ class State:
         return cls(
             batch_id=int(raw["batch_id"]),
             max_event_ms=raw["max_event_ms"],
+            live_since_ms=raw.get("live_since_ms"),  # absent from states saved before it existed
             pending=list(raw["pending"]),
             rules={
                 name: RuleState(rs["fingerprint"], {k: _group_from(g) for k, g in rs["groups"].items()})

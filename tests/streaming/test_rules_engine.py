@@ -55,9 +55,10 @@ def row(
     return AggRow(rule, (service,), start, total, total if hits is None else hits, ts, samples, samples)
 
 
-def step(engine: Engine, rows: list[AggRow], max_ts: int | None = None) -> list[dict[str, Any]]:
+def step(engine: Engine, rows: list[AggRow], max_ts: int | None = None, caught_up: bool = True) -> list[dict[str, Any]]:
     top = max_ts if max_ts is not None else max((r.max_ts_ms for r in rows), default=None)
-    return engine.step(rows, BatchStats(sum(r.total for r in rows), 0, top), NOW).alerts
+    first = min((r.max_ts_ms for r in rows), default=None)  # each test row's events are at one time
+    return engine.step(rows, BatchStats(sum(r.total for r in rows), 0, top, first), NOW, caught_up).alerts
 
 
 def engine_for(*rules: Rule, state: State | None = None) -> Engine:
@@ -191,10 +192,40 @@ def test_silence_fires_once_the_watermark_passes_and_resolves_when_heard_again()
 def test_silence_ignores_groups_below_min_events_and_forgets_old_ones() -> None:
     engine = engine_for(SILENCE)
     step(engine, [row(0, 0, 2, service="stray", ts=T0), row(0, 0, 3, service="payment", ts=T0)])
+    for minute in range(1, 5):
+        assert step(engine, [row(0, 0, 1, service="search", ts=T0 + minute * MIN)]) == []
     (firing,) = step(engine, [row(0, 0, 1, service="search", ts=T0 + 6 * MIN)])
     assert firing["service"] == "payment"
     assert step(engine, [row(0, 0, 1, service="search", ts=T0 + 25 * 60 * MIN)]) == []
     assert set(engine.state.rules["silent"].groups) == {'["search"]'}
+
+
+def test_a_gap_in_which_no_service_sent_anything_is_not_a_silence_of_one_service() -> None:
+    """The job, Kafka or every producer was down for 10 minutes; then search's events arrive a batch before
+    payment's. Payment is not silent: silence counts from the first event after the gap."""
+    engine = engine_for(SILENCE)
+    step(engine, [row(0, 0, 5, service="payment", ts=T0), row(0, 0, 5, service="search", ts=T0)])
+    assert step(engine, [row(0, 0, 5, service="search", ts=T0 + 10 * MIN)]) == []
+    assert step(engine, [row(0, 0, 5, service="payment", ts=T0 + 10 * MIN + 2000)]) == []
+    # A service that stays silent once the pipeline is live again is still found, silent_for later.
+    assert step(engine, [row(0, 0, 1, service="search", ts=T0 + 15 * MIN + 1000)]) == []
+    (firing,) = step(engine, [row(0, 0, 1, service="search", ts=T0 + 15 * MIN + 2000)])
+    assert firing["service"] == "payment" and firing["status"] == "firing"
+
+
+def test_no_silence_fires_while_the_pipeline_reads_a_backlog() -> None:
+    """Catching up after an outage, one partition (search's) runs ahead of another (payment's): while the
+    queries are behind, payment's events are only not processed yet."""
+    engine = engine_for(SILENCE)
+    step(engine, [row(0, 0, 5, service="payment", ts=T0), row(0, 0, 5, service="search", ts=T0)])
+    for minute in range(1, 8):
+        assert step(engine, [row(0, 0, 5, service="search", ts=T0 + minute * MIN)], caught_up=False) == []
+    assert step(engine, [row(0, 0, 5, service="payment", ts=T0 + 7 * MIN)], caught_up=True) == []
+    # Without the backlog signal the same batches call payment silent: what the test guards against.
+    naive = engine_for(SILENCE)
+    step(naive, [row(0, 0, 5, service="payment", ts=T0), row(0, 0, 5, service="search", ts=T0)])
+    fired = [step(naive, [row(0, 0, 5, service="search", ts=T0 + minute * MIN)]) for minute in range(1, 8)]
+    assert [a["service"] for batch in fired for a in batch] == ["payment"]
 
 
 def test_state_saved_and_loaded_continues_exactly_like_an_uninterrupted_run(tmp_path: Path) -> None:
@@ -202,6 +233,7 @@ def test_state_saved_and_loaded_continues_exactly_like_an_uninterrupted_run(tmp_
         [row(0, T0, 15), row(1, 0, 5, service="payment", ts=T0)],
         [row(0, T0, 10, ts=T0 + 2000)],
         [row(0, T0 + MIN, 30, ts=T0 + MIN + 1000)],
+        [row(0, T0 + 3 * MIN, 1, service="x", ts=T0 + 4 * MIN)],
         [row(0, T0 + 3 * MIN, 1, service="x", ts=T0 + 7 * MIN)],
     ]
     straight = engine_for(THRESHOLD, SILENCE)
