@@ -88,6 +88,8 @@ class StreamingConfig(_Section):
     time_zone: str = "UTC"
     # Services (Kafka keys) whose zone-less timestamps are in another zone: "payment=Europe/Berlin, b=Asia/Tokyo".
     service_time_zones: str = ""
+    # The pipeline-stalled alert: logs arrived and no index batch finished for this long.
+    stalled_after_s: float = 60.0
 
     @field_validator("time_zone")
     @classmethod

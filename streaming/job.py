@@ -26,10 +26,13 @@ from nlp.artifact import read_metadata
 from streaming.batch import process_partition
 from streaming.errors import StreamingError
 from streaming.es_index import ensure_template
+from streaming.health import HealthLimits, PipelineHealth, TopicSize
 from streaming.parse import KAFKA_COLUMNS
 from streaming.progress import ProgressWriter
 from streaming.rerun import uncommitted_batch, written_sources
 from streaming.rules import load_rules, start_rules_query
+from streaming.rules.errors import RulesError
+from streaming.rules.query import AlertPublisher
 from streaming.session import read_topic
 from streaming.sink import DLQ_HEADERS, RECORD_SCHEMA, SinkSettings
 from streaming.zones import Zones
@@ -37,6 +40,9 @@ from streaming.zones import Zones
 __all__ = ["start_index_query", "run"]
 
 logger = logging.getLogger(__name__)
+
+# How often the job checks its own health (streaming.health) and asks Kafka how big the DLQ has grown.
+HEALTH_INTERVAL_S = 5.0
 
 
 def _with_headers(records: DataFrame) -> DataFrame:
@@ -169,8 +175,14 @@ def run(spark: SparkSession, config: Config) -> None:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     model_version = functools.partial(_model_version, config.model_path)
-    progress = ProgressWriter(status_path(config.var_dir, "streaming"), model_version)
+    publisher = AlertPublisher(config.kafka.bootstrap_servers, config.topics.alerts, config.kafka.request_timeout_ms)
+    limits = HealthLimits(stalled_s=config.streaming.stalled_after_s)
+    health = PipelineHealth(publisher.publish, config.api.dashboard_base, limits)
+    dead_letters = TopicSize(config.kafka.bootstrap_servers, config.topics.dlq)
+    arrived = TopicSize(config.kafka.bootstrap_servers, config.topics.logs)
+    progress = ProgressWriter(status_path(config.var_dir, "streaming"), model_version, health.on_batch)
     spark.streams.addListener(progress)
+    health_due = 0.0
     queries = [
         _Restarting("index", lambda: start_index_query(spark, config)),
         _Restarting("rules", lambda: start_rules_query(spark, config, rules, caught_up=progress.caught_up)),
@@ -183,6 +195,16 @@ def run(spark: SparkSession, config: Config) -> None:
         except StreamingQueryException:
             pass  # the failed query is restarted by check()
         spark.streams.resetTerminated()
+        if time.monotonic() >= health_due:
+            health_due = time.monotonic() + HEALTH_INTERVAL_S
+            try:
+                health.on_dead_letters(dead_letters())
+                health.on_topic_size(arrived())
+                health.check()
+            except (KafkaError, RulesError) as exc:
+                logger.warning('pipeline health not checked, Kafka did not answer error="%s"', exc)
+    dead_letters.close()
+    arrived.close()
     for supervised in queries:
         if supervised.query is not None:
             supervised.query.stop()

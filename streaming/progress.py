@@ -46,13 +46,20 @@ class ProgressWriter(StreamingQueryListener):
 
     :param path: the status file, ``core.contract.status_path(config.var_dir, "streaming")``.
     :param model_version: returns the version of the model the workers use, or None.
+    :param on_index_batch: called with each index batch's input rows and Kafka lag (the pipeline's health).
     """
 
     QUERY_NAME = "index"
 
-    def __init__(self, path: Path, model_version: Callable[[], str | None]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        model_version: Callable[[], str | None],
+        on_index_batch: Callable[[int, int | None], None] = lambda rows, lag: None,
+    ) -> None:
         self.path = path
         self.model_version = model_version
+        self.on_index_batch = on_index_batch
         self._last: dict[str, Any] = {}
         self._query_id: str | None = None
         self._lags: dict[str, int | None] = {}  # by query id: records behind the topic after its last batch
@@ -73,6 +80,7 @@ class ProgressWriter(StreamingQueryListener):
         self._lags[str(p.id)] = lag
         if p.name != self.QUERY_NAME:
             return
+        self.on_index_batch(p.numInputRows, lag)
         status = {
             "query_active": True,
             "query_id": str(p.id),
@@ -101,6 +109,7 @@ class ProgressWriter(StreamingQueryListener):
         self._lags[str(event.id)] = 0
         if str(event.id) != self._query_id:
             return
+        self.on_index_batch(0, 0)  # nothing to read is progress too
         # Keeps the status fresh while no data arrives, so health can tell idle from stuck.
         write_status(
             self.path,

@@ -37,7 +37,7 @@ from streaming.rules.model import Rule
 from streaming.rules.state import State, StateStore
 from streaming.session import read_topic
 
-__all__ = ["FUTURE_TOLERANCE_MS", "start_rules_query", "BatchProcessor"]
+__all__ = ["FUTURE_TOLERANCE_MS", "AlertPublisher", "start_rules_query", "BatchProcessor"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ FUTURE_TOLERANCE_MS = 5 * 60_000
 _producers: dict[tuple[str, int], KafkaProducer] = {}
 
 
-class _Publisher:
+class AlertPublisher:
     """Sends alerts to Kafka, keyed by alert_id, and waits for the broker's acknowledgement."""
 
     def __init__(self, bootstrap_servers: str, topic: str, timeout_ms: int) -> None:
@@ -195,7 +195,7 @@ def start_rules_query(
     checkpoint = checkpoint_dir or config.var_dir / "checkpoints" / "rules"
     source_topic = source_topic or config.topics.classified
     alerts_topic = alerts_topic or config.topics.alerts
-    publisher = _Publisher(config.kafka.bootstrap_servers, alerts_topic, config.kafka.request_timeout_ms)
+    publisher = AlertPublisher(config.kafka.bootstrap_servers, alerts_topic, config.kafka.request_timeout_ms)
     store = StateStore(checkpoint / "alert_state")
     process = BatchProcessor(rules, store, publisher, config.api.dashboard_base, caught_up)
     records = read_topic(spark, config, source_topic).select("value")

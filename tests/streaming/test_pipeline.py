@@ -25,6 +25,9 @@ from streaming.event import event_id
 pytestmark = pytest.mark.integration
 
 SERVICES = ("search", "music-recommender", "auth", "payment", "inventory")
+# Small micro-batches, so a SIGKILL lands while a batch is in flight; a short stall limit, so the ES outage
+# below is long enough to raise the pipeline's own alert.
+JOB_ENV = {"SPARK_MAX_OFFSETS_PER_TRIGGER": "1500", "STREAMING_STALLED_AFTER_S": "10"}
 
 
 def valid_event(i: int, run: str) -> bytes:
@@ -108,8 +111,7 @@ def dlq_records(bootstrap: str) -> list[tuple[bytes, dict[str, bytes]]]:
 
 @pytest.fixture(scope="module")
 def streaming(stack: TestStack, kafka_bootstrap: str, es_url: str) -> Iterator[TestStack]:
-    # Small micro-batches, so the SIGKILL below lands while a batch is in flight.
-    stack.supervisor.start(stack.streaming_service(kafka_bootstrap, es_url, SPARK_MAX_OFFSETS_PER_TRIGGER="1500"))
+    stack.supervisor.start(stack.streaming_service(kafka_bootstrap, es_url, **JOB_ENV))
     yield stack
     stack.supervisor.stop("streaming")
 
@@ -149,9 +151,7 @@ def test_events_indexed_bad_records_dead_lettered_and_sigkill_loses_nothing(
     streaming.supervisor.stop("streaming")
     killed_at = count_docs(es)
     assert killed_at < 20_000
-    streaming.supervisor.start(
-        streaming.streaming_service(kafka_bootstrap, es_url, SPARK_MAX_OFFSETS_PER_TRIGGER="1500")
-    )
+    streaming.supervisor.start(streaming.streaming_service(kafka_bootstrap, es_url, **JOB_ENV))
     wait_for(lambda: count_docs(es) >= 20_000, 600, "20,000 documents after the restart")
     time.sleep(3)
     assert count_docs(es) == 20_000, f"killed at {killed_at}"
@@ -184,9 +184,7 @@ def test_a_batch_re_run_after_its_records_were_sent_sends_none_twice(
     batch = latest(checkpoint / "commits")
     (checkpoint / "commits" / str(batch)).unlink()  # as if the job had died just before committing
     (checkpoint / "commits" / f".{batch}.crc").unlink(missing_ok=True)
-    streaming.supervisor.start(
-        streaming.streaming_service(kafka_bootstrap, es_url, SPARK_MAX_OFFSETS_PER_TRIGGER="1500")
-    )
+    streaming.supervisor.start(streaming.streaming_service(kafka_bootstrap, es_url, **JOB_ENV))
     wait_for(lambda: latest(checkpoint / "commits") == batch, 120, "the re-run batch to commit")
     log = streaming.supervisor.log_path("streaming").read_text()
     rerun = re.findall(rf"re-running an interrupted batch batch={batch} records=(\d+) already_sent=(\d+)", log)
@@ -237,9 +235,7 @@ def test_brute_force_burst_fires_one_alert_that_resolves_and_a_sigkill_re_emits_
     # Kill the job the moment it has fired; after the restart nothing already done may be done again.
     streaming.supervisor.signal("streaming", signal.SIGKILL)
     streaming.supervisor.stop("streaming")
-    streaming.supervisor.start(
-        streaming.streaming_service(kafka_bootstrap, es_url, SPARK_MAX_OFFSETS_PER_TRIGGER="1500")
-    )
+    streaming.supervisor.start(streaming.streaming_service(kafka_bootstrap, es_url, **JOB_ENV))
     # Event time moves only with events: one from another service, 3 minutes on, closes every window of the burst.
     clock = json.dumps(
         {"timestamp": (now + timedelta(minutes=3)).isoformat(), "level": "INFO", "service": "clock", "message": "tick"}
@@ -268,6 +264,15 @@ def test_job_rides_out_an_elasticsearch_outage(streaming: TestStack, kafka_boots
     wait_for(lambda: count_docs(es) >= before + 2_000, 600, "the documents produced during the outage")
     time.sleep(3)
     assert count_docs(es) == before + 2_000
+
+    # The job said so itself: logs arrived and no batch finished for longer than its stall limit.
+    def pipeline_alerts() -> list[tuple[str, str]]:
+        alerts = (parse_alert(r.value) for r in read_all(kafka_bootstrap, "alerts"))
+        return [(a.status, a.service or "") for a in alerts if a.rule == "pipeline-stalled"]
+
+    wait_for(lambda: ("resolved", "logwatch") in pipeline_alerts(), 60, "the resolved pipeline-stalled alert")
+    statuses = [status for status, _ in pipeline_alerts()]
+    assert statuses[-2:] == ["firing", "resolved"] and statuses.count("firing") == statuses.count("resolved")
 
 
 def test_every_loghub_line_is_indexed_or_dead_lettered(streaming: TestStack, kafka_bootstrap: str, es_url: str) -> None:

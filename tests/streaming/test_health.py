@@ -1,0 +1,105 @@
+"""The pipeline's own alerts: stalled, lagging, dead-lettering too much; each fires once and resolves."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from core.alert import parse_alert
+from streaming.health import HealthLimits, PipelineHealth
+
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+
+
+class Sent:
+    """Collects what would go to the alerts topic; ``refuse`` makes the next publish fail as Kafka would."""
+
+    def __init__(self) -> None:
+        self.alerts: list[dict[str, Any]] = []
+        self.refuse = False
+
+    def __call__(self, alerts: list[dict[str, Any]]) -> None:
+        if self.refuse:
+            raise RuntimeError("broker unavailable")
+        self.alerts.extend(alerts)
+
+
+def health(sent: Sent, at_s: float = 0.0) -> PipelineHealth:
+    h = PipelineHealth(sent, "http://dash", HealthLimits(stalled_s=60, lagging_reports=3, lagging_min=1000))
+    h.on_batch(rows=0, lag=0, at_s=at_s)
+    return h
+
+
+def test_a_backlog_with_no_finished_batch_for_a_minute_fires_stalled_then_resolves() -> None:
+    sent = Sent()
+    h = health(sent)
+    h.on_batch(rows=500, lag=20_000, at_s=10)
+    assert h.check(NOW, at_s=60) == []  # 50 s since the last batch
+    (firing,) = h.check(NOW, at_s=71)
+    assert (firing["rule"], firing["status"], firing["service"], firing["severity"]) == (
+        "pipeline-stalled",
+        "firing",
+        "logwatch",
+        "CRITICAL",
+    )
+    assert h.check(NOW, at_s=120) == []  # fires once
+    h.on_batch(rows=20_000, lag=0, at_s=130)
+    (resolved,) = h.check(NOW, at_s=131)
+    assert resolved["status"] == "resolved" and resolved["alert_id"] == firing["alert_id"]
+    parse_alert(json.dumps(firing).encode())  # the consumer's own validation accepts it
+
+
+def test_records_arriving_while_no_batch_finishes_fire_stalled_even_when_the_last_batch_had_no_backlog() -> None:
+    """Elasticsearch went down: the batch in flight never finishes, the last one that did left nothing behind."""
+    h = health(Sent())
+    h.on_topic_size(5_000)  # what logs held when the last batch finished
+    assert h.check(NOW, at_s=70) == []  # an idle minute with nothing new is no stall
+    h.on_topic_size(7_000)
+    (firing,) = h.check(NOW, at_s=71)
+    assert firing["rule"] == "pipeline-stalled"
+    h.on_batch(rows=2_000, lag=0, at_s=80)
+    h.on_topic_size(7_000)
+    assert [a["status"] for a in h.check(NOW, at_s=81)] == ["resolved"]
+
+
+def test_an_idle_pipeline_is_not_stalled() -> None:
+    sent = Sent()
+    h = health(sent)
+    h.on_topic_size(100)
+    assert h.check(NOW, at_s=3600) == [] and sent.alerts == []
+
+
+def test_a_growing_backlog_fires_lagging() -> None:
+    h = health(Sent())
+    for at, lag in enumerate((900, 1500, 2500, 4000), start=1):
+        h.on_batch(rows=1000, lag=lag, at_s=at)
+    (firing,) = h.check(NOW, at_s=5)
+    assert firing["rule"] == "pipeline-lagging" and firing["value"] == 4000.0
+    h.on_batch(rows=5000, lag=100, at_s=6)
+    assert [a["status"] for a in h.check(NOW, at_s=7)] == ["resolved"]
+
+
+def test_a_high_share_of_dead_letters_fires_and_old_counts_leave_the_window() -> None:
+    h = health(Sent())
+    h.on_dead_letters(1_000, at_s=0)  # what the topic held before: not counted
+    h.on_batch(rows=400, lag=0, at_s=10)
+    h.on_dead_letters(1_150, at_s=10)  # 150 of 400 = 37.5%
+    (firing,) = h.check(NOW, at_s=11)
+    assert firing["rule"] == "pipeline-dlq-rate" and firing["value"] == 0.375
+    h.on_batch(rows=10, lag=0, at_s=400)
+    assert [a["status"] for a in h.check(NOW, at_s=400)] == ["resolved"]  # the burst is older than 5 minutes
+
+
+def test_a_refused_publish_changes_nothing_and_the_next_check_sends_it() -> None:
+    sent = Sent()
+    h = health(sent)
+    h.on_batch(rows=10, lag=5_000, at_s=1)
+    sent.refuse = True
+    with pytest.raises(RuntimeError):
+        h.check(NOW, at_s=100)
+    sent.refuse = False
+    (firing,) = h.check(NOW, at_s=101)
+    assert firing["status"] == "firing" and sent.alerts == [firing]
