@@ -15,10 +15,12 @@ def test_new_artifact_on_disk_replaces_the_loaded_model(tmp_path: Path) -> None:
     first = train(out=path, force=True, config=TrainConfig(alpha=1.0))
     cache = ModelCache(path)
     assert cache.get().version == first.metadata["version"]
+    # Within the check interval the worker keeps the model it has: no stat() per batch. (An interval longer
+    # than the test, so a slow second training cannot end it.)
+    cache.check_s = 3600.0
 
     second = train(out=path, force=True, config=TrainConfig(alpha=0.5))
     assert second.metadata["version"] != first.metadata["version"]
-    # Within the check interval the worker keeps the model it has: no stat() per batch.
     assert cache.get().version == first.metadata["version"]
     cache.check_s = 0.0
     assert cache.get().version == second.metadata["version"]
