@@ -12,10 +12,9 @@ import logging
 import time
 from datetime import UTC, datetime
 
-from elasticsearch import ApiError, TransportError
-
 from alerting.store import DeliveryStore
 from core.alert import Alert
+from core.errors import InvalidSilence
 from core.silences import Silence, SilenceStore
 
 __all__ = ["SilenceCache"]
@@ -42,7 +41,10 @@ class SilenceCache:
         self._silences: list[Silence] = []
         saved = store.get(self._STORE_KEY) if store else None
         if saved:
-            self._silences = [Silence.from_dict(d) for d in json.loads(saved)]
+            try:
+                self._silences = [Silence.from_dict(d) for d in json.loads(saved)]
+            except (ValueError, TypeError, InvalidSilence) as exc:  # a damaged copy: the next refresh replaces it
+                logger.warning('saved silences unreadable, starting without them error="%s"', exc)
 
     def replace(self, silences: list[Silence]) -> None:
         self._silences = list(silences)
@@ -57,7 +59,7 @@ class SilenceCache:
         self._next_at = now + self._refresh_s
         try:
             fresh = self._source.search()
-        except (ApiError, TransportError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever the store says, alerts keep flowing on the last list
             if not self._failing:
                 logger.warning(
                     'silences unavailable, using the last known list index="%s" count=%d error="%s"',

@@ -82,16 +82,26 @@ class Silence:
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Silence:
-        return cls(
-            id=str(doc["id"]),
-            rule=doc.get("rule"),
-            service=doc.get("service"),
-            category=doc.get("category"),
-            comment=str(doc.get("comment") or ""),
-            created_by=str(doc.get("created_by") or ""),
-            created_at=datetime.fromisoformat(doc["created_at"]),
-            expires_at=datetime.fromisoformat(doc["expires_at"]),
-        )
+        """A stored silence.
+
+        :raises InvalidSilence: the document is not one (anyone who can write the index can plant a bad one).
+        """
+        try:
+            silence = cls(
+                id=str(doc["id"]),
+                rule=_matcher(doc.get("rule")),
+                service=_matcher(doc.get("service")),
+                category=_matcher(doc.get("category")),
+                comment=str(doc.get("comment") or ""),
+                created_by=str(doc.get("created_by") or ""),
+                created_at=_moment(doc["created_at"]),
+                expires_at=_moment(doc["expires_at"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidSilence(f"Stored silence is malformed ({exc!r}); delete or fix it.") from None
+        if silence.rule is None and silence.service is None and silence.category is None:
+            raise InvalidSilence("Stored silence has no matcher and would silence everything; delete it.")
+        return silence
 
     def active(self, now: datetime | None = None) -> bool:
         return self.expires_at > (now or datetime.now(UTC))
@@ -103,6 +113,17 @@ class Silence:
             and (self.service is None or self.service == alert.service)
             and (self.category is None or self.category == alert.category)
         )
+
+
+def _matcher(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"a matcher must be text, got {type(value).__name__}")
+
+
+def _moment(value: Any) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # so comparisons never raise
 
 
 def _clean(value: str | None) -> str | None:
@@ -185,8 +206,14 @@ def search_request(index: str, *, include_expired: bool = False, now: datetime |
 
 
 def parse_search(response: Any) -> list[Silence]:
-    """The silences in a ``search`` answer."""
-    return [Silence.from_dict(hit["_source"]) for hit in response["hits"]["hits"]]
+    """The silences in a ``search`` answer; a malformed document is left out and logged, never fatal."""
+    silences = []
+    for hit in response["hits"]["hits"]:
+        try:
+            silences.append(Silence.from_dict(hit.get("_source") or {}))
+        except InvalidSilence as exc:
+            logger.warning('malformed silence left out id="%s" error="%s"', hit.get("_id"), exc)
+    return silences
 
 
 def delete_request(index: str, silence_id: str) -> dict[str, Any]:

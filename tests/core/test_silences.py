@@ -12,6 +12,7 @@ import pytest
 from elastic_transport import HttpxAsyncHttpNode
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 
+from alerting.silences import SilenceCache
 from core.alert import parse_alert
 from core.errors import InvalidSilence
 from core.silences import (
@@ -23,7 +24,7 @@ from core.silences import (
     put_request,
     search_request,
 )
-from tests.alerting.helpers import alert_dict, wait_until
+from tests.alerting.helpers import alert_bytes, alert_dict, wait_until
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -111,3 +112,33 @@ def test_the_asyncio_store_reads_and_writes_the_same_documents(es: Elasticsearch
     assert empty == [] and found == [created] and (deleted, again) == (True, False)
     assert blocking.search(include_expired=True) == []
     assert blocking.create(new_silence(rule="x", duration_s=60)).rule == "x"
+
+
+@pytest.mark.integration
+def test_planted_malformed_silences_are_left_out_and_never_stop_the_consumer(es: Elasticsearch) -> None:
+    """Audit M6: anyone who can write the index could plant a document that crashed the alert consumer."""
+    store = SilenceStore(es, f"silences_{uuid.uuid4().hex[:8]}", 10.0)
+    good = store.create(new_silence(rule="r", duration_s=3600))
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    planted = {
+        # Epoch milliseconds: Elasticsearch's date mapping takes them, the silence model did not.
+        "bad-time": {"id": "bad-time", "rule": "r", "created_at": 1_700_000_000_000, "expires_at": later},
+        "no-id": {"rule": "r", "created_at": later, "expires_at": later},
+        "list-matcher": {"id": "list-matcher", "rule": ["r"], "created_at": later, "expires_at": later},
+        "naive-time": {
+            "id": "naive-time",
+            "service": "web",
+            "created_at": "2026-01-01T00:00:00",
+            "expires_at": "2999-01-01T00:00:00",
+        },
+        "everything": {"id": "everything", "created_at": later, "expires_at": later},
+    }
+    for doc_id, doc in planted.items():
+        es.index(index=store.index, id=doc_id, document=doc, refresh="wait_for")
+    found = {s.id: s for s in store.search()}
+    assert set(found) == {good.id, "naive-time"}  # a zone-less time is read as UTC, as everywhere
+    cache = SilenceCache(store, refresh_s=0.0)
+    cache.refresh(force=True)
+    assert cache.match(parse_alert(alert_bytes(rule="r"))) is not None
+    assert cache.match(parse_alert(alert_bytes(rule="other", service="web"))) is not None
+    assert cache.match(parse_alert(alert_bytes(rule="other", service="api"))) is None
