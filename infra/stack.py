@@ -24,6 +24,7 @@ __all__ = [
     "SERVICES",
     "WATCHDOG",
     "setup",
+    "private_state_dir",
     "service_for",
     "start",
     "stop",
@@ -61,8 +62,16 @@ def es_ready(url: str) -> bool:
     return health["status"] in ("yellow", "green")
 
 
+def private_state_dir(var_dir: Path) -> None:
+    """Create ``var_dir`` readable by its owner only: it holds raw logs (Kafka's data), alert samples, tokens
+    and logs with search strings, which other local users must not read."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.chmod(0o700)
+
+
 def setup(config: Config) -> None:
     """Fetch jars and prepare every service's files; fast when nothing changed."""
+    private_state_dir(config.var_dir)
     kafka_broker.prepare(config.var_dir)
     elasticsearch_node.prepare(config.var_dir)
     fetch_jars(SPARK_POM, config.var_dir / "jars" / "spark")

@@ -1,0 +1,17 @@
+"""What `make setup` prepares before any service starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infra import stack
+
+
+def test_the_state_folder_is_private_to_its_owner(tmp_path: Path) -> None:
+    """Audit M7: var/ held raw logs and alert samples readable by every local user."""
+    var_dir = tmp_path / "var"
+    var_dir.mkdir(mode=0o755)
+    stack.private_state_dir(var_dir)
+    assert var_dir.stat().st_mode & 0o777 == 0o700
+    stack.private_state_dir(tmp_path / "new" / "var")
+    assert (tmp_path / "new" / "var").stat().st_mode & 0o777 == 0o700
