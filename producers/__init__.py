@@ -10,6 +10,7 @@ logging.getLogger().addHandler(KafkaLogHandler(service="payment"))
 
 from __future__ import annotations
 
+from producers._lifecycle import close_on_sigterm
 from producers.buffer import ProducerStats
 from producers.config import ProducerConfig
 from producers.errors import ProducerConfigError, ProducerError, SpoolError
@@ -31,6 +32,7 @@ __all__ = [
     "SpoolError",
     "StreamTransport",
     "Transport",
+    "close_on_sigterm",
     "__version__",
     "normalize_level",
 ]

@@ -1,19 +1,25 @@
-"""Process-wide hooks shared by all producers: one exit hook and one fork hook.
+"""Process-wide hooks shared by all producers: one exit hook, one fork hook, and an opt-in SIGTERM hook.
 
 Like sentry-sdk's ``AtexitIntegration``, the exit hook closes every live producer within one budget
 (``close_timeout_s``, default 2 s) and prints a single stderr line if events are still waiting.
 kafka-python registers its own exit hook for each client it builds, which would close the client with
 no time to flush; so each time the sender builds one, ours is moved to run first (atexit is LIFO).
+
+Python's default SIGTERM ends the process without running exit hooks, so what is queued or in flight is lost
+on every ordinary stop (systemd, Docker, Kubernetes). :func:`close_on_sigterm` closes every producer first (to
+Kafka, or to the spool), then lets the signal do what it did before.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import signal
 import sys
 import threading
 import time
 import weakref
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from producers._internal import capture_internal_exception
@@ -21,7 +27,7 @@ from producers._internal import capture_internal_exception
 if TYPE_CHECKING:
     from producers.producer import LogProducer
 
-__all__ = ["track", "untrack", "move_exit_hook_first"]
+__all__ = ["track", "untrack", "move_exit_hook_first", "close_on_sigterm"]
 
 _live: weakref.WeakSet[LogProducer] = weakref.WeakSet()
 _lock = threading.Lock()
@@ -84,6 +90,26 @@ def _at_exit() -> None:
                 print(line + ".", file=stream, flush=True)
         except Exception:
             pass
+
+
+def close_on_sigterm() -> None:
+    """On SIGTERM, close every producer (within ``close_timeout_s``), then act as the previous handler would:
+    call it, or end the process as an unhandled SIGTERM does (exit status 143). Call it once, from the main
+    thread, after any framework installed its own handler (that one is then called after ours).
+
+    :raises ValueError: not called from the main thread (Python's rule for signal handlers).
+    """
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        _at_exit()
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 def _after_fork_in_child() -> None:

@@ -97,6 +97,8 @@ class Spool:
 
         :raises OSError: the disk refused the write.
         """
+        # Counted again before each write: other processes (pre-fork workers) may share the folder and its bound.
+        self._disk_bytes = self._scan_bytes()
         written = 0
         chunk: list[bytes] = []
         chunk_bytes = 0

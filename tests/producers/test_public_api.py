@@ -20,6 +20,7 @@ EXPECTED = {
     "SpoolError",
     "StreamTransport",
     "Transport",
+    "close_on_sigterm",
     "__version__",
     "normalize_level",
 }

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from core.config import REPO_ROOT
 from producers import LogProducer
 from producers.spool import SUFFIX, Spool
 from tests.producers.doubles import FakeBroker
@@ -166,3 +167,48 @@ def test_two_producers_sharing_a_folder_replay_each_segment_once(tmp_path: Path)
         reader.close(1)
     messages = [e["message"] for b in brokers for e in decode_all(b.values())]
     assert sorted(messages) == sorted(f"e{i}" for i in range(600))
+
+
+def test_processes_sharing_a_folder_share_its_bound(tmp_path: Path) -> None:
+    """Audit M4: four pre-fork workers each counted only their own writes and filled 4x the bound."""
+    spools = [Spool(tmp_path, max_bytes=64 * 1024, segment_bytes=16 * 1024) for _ in range(4)]
+    written = sum(spool.write([(b"k", b"x" * 1000) for _ in range(100)]) for spool in spools)
+    for spool in spools:
+        spool.close()
+    assert written <= 64
+    assert sum(p.stat().st_size for p in _segments(tmp_path)) <= 64 * 1024
+
+
+SIGTERM_CHILD = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+from producers import LogProducer, close_on_sigterm
+from tests.producers.doubles import FakeBroker
+down = FakeBroker(up=False)
+producer = LogProducer("svc", transport_factory=down.factory, spool_dir=sys.argv[2], close_timeout_s=1.0)
+if sys.argv[3] == "hook":
+    close_on_sigterm()
+for i in range(5000):
+    producer.emit("INFO", f"e{i}")
+os.kill(os.getpid(), signal.SIGTERM)
+"""
+
+
+def test_sigterm_saves_what_was_queued_when_asked_to(tmp_path: Path) -> None:
+    """Audit M4: a SIGTERM (how systemd, Docker and Kubernetes stop services) lost every queued event."""
+    counts = {}
+    for mode in ("hook", "none"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        child = subprocess.run(
+            [sys.executable, "-c", SIGTERM_CHILD, str(REPO_ROOT), str(folder), mode], capture_output=True, timeout=60
+        )
+        assert child.returncode == -15, child.stderr  # still ends as a SIGTERM does
+        reader = Spool(folder, max_bytes=1 << 30, segment_bytes=1 << 30)
+        saved = 0
+        while (seg := reader.claim_next()) is not None:
+            saved += len(reader.read(seg)[0])
+            reader.release(seg)
+        counts[mode] = saved
+    assert counts["hook"] == 5000
+    assert counts["none"] < 5000  # without the hook, what was queued dies with the process
