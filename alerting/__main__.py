@@ -125,7 +125,7 @@ def _test_message(args: argparse.Namespace) -> int:
         group = AlertGroup(
             route.name,
             (sample_alert(severity, "resolved" if args.resolved else "firing"),),
-            config.api.public_url,
+            config.api.dashboard_base,
         )
         outcome = deliver(sender, group, retry_policy(config), threading.Event())
     finally:

@@ -208,7 +208,7 @@ class AlertConsumer:
             retry_policy(self.config),
             dead_letter,
             self.counters,
-            self.config.api.public_url,
+            self.config.api.dashboard_base,
         )
         self._consumer = KafkaConsumer(
             bootstrap_servers=k.bootstrap_servers,

@@ -71,14 +71,18 @@ def window_text(alert: Alert) -> str:
 def dashboard_link(alert: Alert, public_url: str) -> str | None:
     """An http(s) link to the dashboard search for the alert's service and window, or None.
 
-    An absolute ``dashboard_url`` from the rule wins; a relative one is joined to ``public_url``; without
-    either, a search link is built from ``public_url``. Other schemes (``javascript:``...) are dropped.
+    The rule's ``dashboard_url`` wins when it is on the dashboard's own host (anyone who can write the alerts
+    topic could otherwise choose where people click); a relative one is joined to ``public_url``; otherwise a
+    search link is built from ``public_url``. Other schemes (``javascript:``...) are dropped.
 
     :param alert: the alert.
-    :param public_url: the public base URL of the dashboard (e.g. the Cloudflare Tunnel hostname), may be "".
+    :param public_url: where people open the dashboard (``config.api.dashboard_base``), may be "".
     """
     base = public_url.rstrip("/")
     url = alert.dashboard_url.strip()
+    given = urlsplit(url)
+    if given.scheme and (given.scheme, given.netloc) != urlsplit(base)[:2]:
+        url = ""
     if url and not urlsplit(url).scheme and base:
         url = urljoin(base + "/", url.lstrip("/"))
     elif not url and base:

@@ -105,7 +105,9 @@ def slack_message(group: AlertGroup) -> dict[str, Any]:
     head = fmt.summary(alerts)
     if len(alerts) == 1:
         only = alerts[0]
-        head = f"{head} · {only.service or '-'} · {fmt.value_text(only)}"
+        # A code span: a service name is chosen by whoever logs, and mrkdwn would make "*x*" bold and URLs links.
+        service = (only.service or "-").replace("`", "'")
+        head = f"{head} · `{service}` · {fmt.value_text(only)}"
     blocks: list[dict[str, Any]] = [{"type": "header", "text": _plain(fmt.summary(alerts), _HEADER_CHARS)}]
     for i, alert in enumerate(shown):
         if i:

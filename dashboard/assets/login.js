@@ -4,8 +4,13 @@ const error = document.getElementById("login-error");
 
 function nextUrl() {
   const next = new URLSearchParams(window.location.search).get("next") || "/";
-  // Only paths on this site: never an open redirect.
-  return next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  // Only pages of this site, judged as the browser will resolve the address ("/\\evil.example" is another host).
+  try {
+    const url = new URL(next, window.location.origin);
+    return url.origin === window.location.origin ? url.pathname + url.search + url.hash : "/";
+  } catch {
+    return "/";
+  }
 }
 
 form.addEventListener("submit", async (ev) => {

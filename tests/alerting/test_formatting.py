@@ -44,7 +44,7 @@ def test_a_message_within_the_limit_is_one_part() -> None:
     assert parts[0].startswith("<b>🟠 HIGH error-rate</b>\nService: <code>payments</code>")
 
 
-def test_dashboard_link_prefers_the_rules_url_and_drops_unsafe_schemes() -> None:
+def test_dashboard_link_prefers_the_rules_url_on_our_host_and_drops_unsafe_ones() -> None:
     base = "https://logs.example.org/"
     built = dashboard_link(parse_alert(alert_dict(service="a b&c")), base)
     # The same link core.contract.dashboard_url builds for every part: the dashboard reads "+" as a space.
@@ -55,9 +55,19 @@ def test_dashboard_link_prefers_the_rules_url_and_drops_unsafe_schemes() -> None
         == "https://logs.example.org/search?q=x"
     )
     assert (
-        dashboard_link(parse_alert(alert_dict(dashboard_url="https://other/x|y>z")), base) == "https://other/x%7Cy%3Ez"
+        dashboard_link(parse_alert(alert_dict(dashboard_url="https://logs.example.org/x|y>z")), base)
+        == "https://logs.example.org/x%7Cy%3Ez"
     )
-    assert dashboard_link(parse_alert(alert_dict(dashboard_url="javascript:alert(1)")), base) is None
+    # Audit L6: a link to another host, from anyone who can write the alerts topic, is replaced by our own.
+    other = dashboard_link(parse_alert(alert_dict(dashboard_url="https://evil.example/sso")), base)
+    assert other is not None and other.startswith("https://logs.example.org/?service=payments&from=")
+    assert dashboard_link(parse_alert(alert_dict(dashboard_url="http://logs.example.org/x")), base) != (
+        "http://logs.example.org/x"
+    )
+    unsafe = dashboard_link(parse_alert(alert_dict(dashboard_url="javascript:alert(1)")), base)
+    assert unsafe is not None and unsafe.startswith("https://logs.example.org/?service=payments")
+    assert dashboard_link(parse_alert(alert_dict(dashboard_url="javascript:alert(1)")), "") is None
+    assert dashboard_link(parse_alert(alert_dict(dashboard_url="https://evil.example/")), "") is None
     assert dashboard_link(parse_alert(alert_dict()), "") is None
 
 

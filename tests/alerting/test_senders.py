@@ -58,8 +58,9 @@ def test_slack_bot_message_shows_markup_characters_intact(slack_server: SlackSer
     attachment = body["attachments"][0]
     assert attachment["color"] == "#E8590C"  # HIGH
     assert "🟠 HIGH *bold_rule*" in seen
-    # The fallback text (notifications) follows Slack's escaping rule for &, < and >.
-    assert "&lt;svc&gt;&amp;co" in body["text"]
+    # The fallback text (notifications) follows Slack's escaping rule for &, < and >, with the service in a
+    # code span (audit L6: "*urgent* ... https://evil.example" rendered bold, with a live link).
+    assert "`pay_&lt;svc&gt;&amp;co`" in body["text"]
     assert "<https://logs.example.org/?service=" in str(attachment["blocks"])
     assert "service=payments" in seen or "service=pay_%3Csvc%3E%26co" in str(attachment["blocks"])
 
