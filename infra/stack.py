@@ -143,7 +143,9 @@ def service_for(name: str, config: Config) -> Service | None:
         )
     if name == "alerting":
         status = status_path(config.var_dir, "alerting")
-        return Service(name, _python("-m", "alerting", "run"), _fresh_file(status, time.time()), env=env, cwd=REPO_ROOT)
+        ready = _fresh_file(status, time.time())
+        argv = _python("-m", "alerting", "run")
+        return Service(name, argv, ready, env=env, cwd=REPO_ROOT, inherit_secrets=True)  # the chat tokens
     if name == "api":
         url = f"http://{config.api.host}:{config.api.port}/health"
         return Service(name, _python("-m", "api"), _http_ok(url), ports=(config.api.port,), env=env, cwd=REPO_ROOT)
@@ -163,7 +165,9 @@ def service_for(name: str, config: Config) -> Service | None:
         )
         return Service(name, argv, lambda: True, env=env, cwd=REPO_ROOT)
     if name == WATCHDOG:
-        return Service(name, _python("-m", "infra", "watch"), lambda: True, env=env, cwd=REPO_ROOT)
+        # It starts the alert consumer again, with the chat tokens.
+        argv = _python("-m", "infra", "watch")
+        return Service(name, argv, lambda: True, env=env, cwd=REPO_ROOT, inherit_secrets=True)
     raise ValueError(name)
 
 

@@ -8,17 +8,18 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.errors import ServiceError
 
-__all__ = ["Service", "Supervisor", "port_in_use"]
+__all__ = ["Service", "Supervisor", "child_env", "port_in_use"]
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,20 @@ class Service:
     cwd: Path | None = None
     # Tests set this so a killed test run cannot leave services behind; `make run` leaves them running.
     die_with_parent: bool = False
+    # Whether the service gets the starter's secret-looking variables (chat tokens, ...): only those that send.
+    inherit_secrets: bool = False
+
+
+# Variables withheld from services that do not need them: a Spark worker or a demo producer has no use for the
+# chat tokens, and every child that holds them is one more place they can leak from.
+_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|WEBHOOK|API_?KEY|CREDENTIAL|PRIVATE_KEY", re.IGNORECASE)
+
+
+def child_env(service: Service, parent: Mapping[str, str]) -> dict[str, str]:
+    """The environment a service starts with: the starter's, less its secrets unless the service needs them,
+    plus the service's own variables."""
+    inherited = {k: v for k, v in parent.items() if service.inherit_secrets or not _SECRET_NAME.search(k)}
+    return {**inherited, **service.env}
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
@@ -150,7 +165,7 @@ class Supervisor:
         if earlier is not None:
             earlier.wait()  # it has ended (pid() said so): reap it
         log = self.log_path(service.name).open("ab")
-        env = {**os.environ, **service.env}
+        env = child_env(service, os.environ)
         started = time.monotonic()
         proc = subprocess.Popen(
             service.argv,

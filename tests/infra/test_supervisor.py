@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from core.config import REPO_ROOT
-from infra.supervisor import Service, Supervisor
+from infra.supervisor import Service, Supervisor, child_env
 
 STARTER = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from infra.supervisor import Service, Supervisor
+from infra.supervisor import Service, Supervisor, child_env
 sleeper = Service("sleeper", [sys.executable, "-c", "import time; time.sleep(600)"], lambda: True,
                   die_with_parent=sys.argv[3] == "True")
 print(Supervisor(Path(sys.argv[2])).start(sleeper), flush=True)
@@ -86,3 +86,20 @@ def test_stop_asks_the_main_process_first_and_then_sweeps_its_group(tmp_path: Pa
     while running(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not running(child)
+
+
+def test_only_services_that_send_get_the_starters_secrets() -> None:
+    """Audit L10: the chat tokens reached the Spark job, its Python workers and the demo producers."""
+    parent = {
+        "PATH": "/bin",
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "TELEGRAM_BOT_TOKEN": "1:a",
+        "TUNNEL_TOKEN": "t",
+        "DB_PASSWORD": "p",
+    }
+    job = Service("streaming", ["x"], lambda: True, env={"ES_URL": "http://127.0.0.1:9200"})
+    assert child_env(job, parent) == {"PATH": "/bin", "ES_URL": "http://127.0.0.1:9200"}
+    consumer = Service("alerting", ["x"], lambda: True, inherit_secrets=True)
+    assert child_env(consumer, parent) == parent
+    given = Service("demo", ["x"], lambda: True, env={"SLACK_BOT_TOKEN": "own"})  # its own variables always
+    assert child_env(given, parent)["SLACK_BOT_TOKEN"] == "own"
