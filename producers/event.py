@@ -192,8 +192,14 @@ else:  # pragma: no cover - interpreters without the _json accelerator
         return _ENCODER.encode(value)
 
 
+# About 4,000 decimal digits: below the 4,300 that Python converts to text by default.
+_MAX_INT_BITS = 13_000
+
+
 def _sanitize(value: object, depth: int = 0, seen: frozenset[int] = frozenset()) -> object:
     """A JSON-safe copy for the slow path: string keys, no cycles, no NaN, bounded depth."""
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        return f"<int of {value.bit_length()} bits omitted>"  # Python will not even print it (int_max_str_digits)
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):

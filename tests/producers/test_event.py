@@ -109,6 +109,7 @@ def test_non_serialisable_extras_are_stringified_not_fatal() -> None:
         cyc=cyclic,
         tup=(1, 2),
         keys={(1, 2): "tuple key"},
+        huge=10**5000,  # audit L8: dropped the whole event as serialize_error
     )
     attrs = event["attributes"]
     assert attrs["obj"] == "weird-thing"
@@ -119,6 +120,7 @@ def test_non_serialisable_extras_are_stringified_not_fatal() -> None:
     assert "cyclic" in attrs["cyc"]["self"]
     assert attrs["tup"] == [1, 2]
     assert attrs["keys"] == {"(1, 2)": "tuple key"}
+    assert attrs["huge"] == "<int of 16610 bits omitted>"
 
 
 def test_exception_instances_become_type_message_stacktrace() -> None:
