@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test setup browser stop status clean check bench train tunnel
+.PHONY: run test setup browser stop status clean check bench chaos train tunnel
 
 run: setup
 	@$(PY) -m infra run
@@ -52,6 +52,10 @@ bench: setup
 	@command -v kcat >/dev/null 2>&1 || apt-get install -y -q kafkacat >/dev/null 2>&1 || echo "kcat not installed: the producer/kcat ratio is skipped"
 	@for script in bench/bench_*.py; do module=bench.$$(basename $$script .py); echo "== $$module"; \
 		$(PY) -m $$module || exit 1; done
+
+# Kills, stops and poisons the services under load; prints what was lost, duplicated or late (no assertions).
+chaos: setup
+	@$(PY) -m bench.chaos
 
 tunnel: $(INSTALLED)
 	@bash infra/cloudflared/tunnel.sh

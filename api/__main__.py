@@ -20,9 +20,11 @@ def _serve(args: argparse.Namespace) -> int:
     from api.app import create_app
 
     config = load_config()
-    app = create_app(config)
     host = args.host or config.api.host
     port = args.port or config.api.port
+    # Whether tokens are required is judged from the address actually served, not from the config file's.
+    config = config.model_copy(update={"api": config.api.model_copy(update={"host": host, "port": port})})
+    app = create_app(config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     uvicorn.run(
         app,
@@ -42,7 +44,7 @@ def _tokens(args: argparse.Namespace) -> int:
 
     store = TokenStore.for_var_dir(load_config().var_dir)
     if args.action == "create":
-        token = store.create(args.name)
+        token = store.create(args.name, ("read", args.scope))
         print(token)
         print(
             f"Token '{args.name}' created; it is shown only now. Use it as 'Authorization: Bearer <token>' "
@@ -56,7 +58,7 @@ def _tokens(args: argparse.Namespace) -> int:
         print(f"Token '{args.name}' revoked.", file=sys.stderr)
     else:
         for info in store.all():
-            print(f"{info.name}\t{info.created_at}\t{info.sha256[:8]}")
+            print(f"{info.name}\t{info.created_at}\t{info.sha256[:8]}\t{','.join(info.scopes)}")
     return 0
 
 
@@ -73,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     tokens = sub.add_parser("tokens", help="create, list or revoke API tokens")
     tokens.add_argument("action", choices=["create", "list", "revoke"])
     tokens.add_argument("name", nargs="?", default="")
+    tokens.add_argument(
+        "--scope",
+        choices=["read", "silence"],
+        default="read",
+        help="what a new token may do: read (the default), or also create and end alert silences",
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "tokens":

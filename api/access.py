@@ -2,7 +2,9 @@
 
 Access signs a JWT (RS256) for every request it lets through; the keys are at
 ``https://<team domain>/cdn-cgi/access/certs`` and rotate, so they are cached for ``access_jwks_ttl_s`` and
-re-fetched (at most every 30 s) when a token names a key we have not seen.
+re-fetched (at most every 30 s) when a token names a key we have not seen. When a re-fetch fails, the keys
+we have stay in use for up to a day (a Cloudflare outage must not lock everyone out), and the fetch is
+retried at most every 30 s.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 ACCESS_HEADER = "cf-access-jwt-assertion"
 ACCESS_COOKIE = "CF_Authorization"
 _REFETCH_MIN_S = 30.0
+_STALE_GRACE_S = 86400.0
 
 
 class AccessVerifier:
@@ -53,6 +56,7 @@ class AccessVerifier:
         self._transport = transport
         self._keys: dict[str, Any] = {}
         self._fetched_at = -1e9
+        self._failed_at = -1e9
         self._lock = asyncio.Lock()
 
     async def _fetch(self) -> None:
@@ -72,9 +76,17 @@ class AccessVerifier:
 
     async def _key(self, kid: str) -> Any:
         async with self._lock:
-            age = time.monotonic() - self._fetched_at
-            if age > self.jwks_ttl_s or (kid not in self._keys and age > _REFETCH_MIN_S):
-                await self._fetch()
+            now = time.monotonic()
+            age = now - self._fetched_at
+            due = age > self.jwks_ttl_s or (kid not in self._keys and age > _REFETCH_MIN_S)
+            usable = bool(self._keys) and age <= self.jwks_ttl_s + _STALE_GRACE_S
+            if due and not (usable and now - self._failed_at < _REFETCH_MIN_S):
+                try:
+                    await self._fetch()
+                except UpstreamError:
+                    if not usable:
+                        raise
+                    self._failed_at = now  # keep the keys we have; ask again in a while
             return self._keys.get(kid)
 
     async def verify(self, token: str) -> str:

@@ -16,10 +16,11 @@ from fastapi_offline import FastAPIOffline
 
 from api.access import AccessVerifier
 from api.auth import AuthMiddleware, error_response
+from api.bodylimit import BodyLimitMiddleware
 from api.errors import ApiError
 from api.metrics import ApiMetrics
 from api.ratelimit import RateLimiter
-from api.routers import alerts, health, logs, patterns, search, session, silences, stats, ws
+from api.routers import alerts, corrections, health, logs, patterns, search, session, silences, stats, ws
 from api.state import AppState, auth_required
 from api.tail import TailHub
 from api.tokens import TokenStore
@@ -129,6 +130,7 @@ def create_app(
         logs.router,
         alerts.router,
         silences.router,
+        corrections.router,
         health.router,
         ws.router,
         session.router,
@@ -145,4 +147,5 @@ def create_app(
 
     app.mount("/assets", StaticFiles(directory=dashboard_dir / "assets", check_dir=False), name="assets")
     app.add_middleware(AuthMiddleware, state=state)
+    app.add_middleware(BodyLimitMiddleware)  # outermost: bounds bodies before auth, sign-in included
     return app

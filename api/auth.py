@@ -6,6 +6,14 @@ on a WebSocket); the ``logwatch_token`` cookie set by ``POST /auth/login``; or a
 (``Cf-Access-Jwt-Assertion`` header or ``CF_Authorization`` cookie) when Access is configured. A credential
 that is present but wrong is refused, never skipped over. Requests authenticated by cookie must come from our
 own origin (the cookie is also SameSite=Strict). ``/health``, the login page and static assets are open.
+
+Identities carry scopes: ``read`` always, ``silence`` (create and end alert silences) for tokens created with
+``--scope silence`` and Access addresses listed in ``api.access_silencers``.
+
+With auth off the API trusts only its own machine, so it answers a request only when it is plainly local: a
+loopback peer, a loopback ``Host`` (DNS rebinding gives another name), no proxy or tunnel headers (a tunnel
+left running across a restart), and, for WebSockets and writes, no ``Origin`` of another site (any web page
+the operator has open). Such requests get 403 with a sentence; there is no silent fallback.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from starlette.websockets import WebSocketClose
 
 from api.access import ACCESS_COOKIE, ACCESS_HEADER
 from api.errors import ApiError, AuthError, ForbiddenError, RateLimitedError
+from api.state import is_loopback
+from api.tokens import READ_SCOPES, SCOPES
 
 if TYPE_CHECKING:
     from api.state import AppState
@@ -37,6 +47,7 @@ __all__ = [
     "error_response",
     "request_headers",
     "same_origin",
+    "require_scope",
 ]
 
 logger = logging.getLogger(__name__)
@@ -45,16 +56,22 @@ COOKIE_NAME = "logwatch_token"
 OPEN_PATHS = frozenset({"/health", "/login", "/auth/login", "/auth/logout", "/favicon.ico"})
 OPEN_PREFIXES = ("/assets/",)
 SUBPROTOCOL_PREFIX = "bearer."
+SEARCH_PREFIX = "/logs/"  # search, stats, trends, patterns: the Elasticsearch work each identity may run at once
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ANONYMOUS_KEY = "logwatch.identity"
+# Headers cloudflared, Cloudflare or any reverse proxy add: a request carrying one did not start on this machine.
+_PROXY_HEADERS = ("cf-ray", "cf-connecting-ip", "cdn-loop", "x-forwarded-for", "forwarded")
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Who made a request: ``method`` is token, cookie, access or none."""
+    """Who made a request: ``method`` is token, cookie, access or none; ``scopes`` what it may do;
+    ``token_sha256`` the hash of the API token presented, if any (a live tail re-checks it)."""
 
     name: str
     method: str
+    scopes: tuple[str, ...] = READ_SCOPES
+    token_sha256: str = ""
 
     @property
     def key(self) -> str:
@@ -64,6 +81,16 @@ class Identity:
 def identity_of(scope: Scope) -> Identity:
     ident = scope.get(ANONYMOUS_KEY)
     return ident if isinstance(ident, Identity) else Identity("anonymous", "none")
+
+
+def require_scope(scope: Scope, needed: str) -> None:
+    """Raise ForbiddenError unless the caller of this request holds the scope ``needed``."""
+    ident = identity_of(scope)
+    if needed not in ident.scopes:
+        raise ForbiddenError(
+            f"'{ident.name}' may only read: this needs a token created with 'python -m api tokens create NAME "
+            f"--scope {needed}' or, with Cloudflare Access, an address listed in api.access_silencers."
+        )
 
 
 def error_response(exc: ApiError) -> Response:
@@ -88,15 +115,50 @@ def _cookies(headers: dict[str, str]) -> dict[str, str]:
     return {k: m.value for k, m in jar.items()}
 
 
-def same_origin(headers: dict[str, str], public_url: str) -> bool:
+def same_origin(scope: Scope, public_url: str) -> bool:
+    """Whether the request's ``Origin`` (if any) is this API: its scheme and ``Host``, or ``public_url``.
+
+    ``X-Forwarded-Host`` is not consulted: any client can send it. The scheme is the connection's, which
+    uvicorn takes from ``X-Forwarded-Proto`` only when the proxy is on 127.0.0.1.
+    """
+    headers = request_headers(scope)
     origin = headers.get("origin")
     if not origin:  # not a browser, or a same-origin GET: SameSite=Strict already kept other sites out
         return True
-    netloc = urlsplit(origin).netloc.lower()
-    allowed = {headers.get("host", "").lower(), headers.get("x-forwarded-host", "").lower()}
+    parts = urlsplit(origin.lower())
+    scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
+    allowed = {(scheme, headers.get("host", "").lower())}
     if public_url:
-        allowed.add(urlsplit(public_url).netloc.lower())
-    return netloc in allowed - {""}
+        public = urlsplit(public_url.lower())
+        allowed.add((public.scheme, public.netloc))
+    return bool(parts.netloc) and (parts.scheme, parts.netloc) in allowed
+
+
+def _host_is_loopback(host_header: str) -> bool:
+    try:
+        return is_loopback(urlsplit(f"//{host_header}").hostname or "")
+    except ValueError:  # not even a host name
+        return False
+
+
+def _check_local(scope: Scope, headers: dict[str, str]) -> None:
+    """With auth off, refuse what did not plainly come from this machine and this site (see the module doc)."""
+    hint = "turn auth on (api.auth: required) and use a token to reach the API from elsewhere."
+    proxied = [h for h in _PROXY_HEADERS if h in headers]
+    if proxied:
+        raise ForbiddenError(
+            f"This API has auth off and answers only local requests, not via a proxy or tunnel "
+            f"(this one carries {proxied[0]}): {hint}"
+        )
+    client = scope.get("client")
+    if client and not is_loopback(str(client[0])):
+        raise ForbiddenError(f"This API has auth off and answers only local requests: {hint}")
+    host = headers.get("host", "")
+    if host and not _host_is_loopback(host):
+        raise ForbiddenError(
+            f"This API has auth off and answers only local requests, but this one is for '{host[:80]}': "
+            f"open it as http://127.0.0.1 or localhost, or {hint}"
+        )
 
 
 class AuthMiddleware:
@@ -135,7 +197,11 @@ class AuthMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_wrapper)
+            if path.startswith(SEARCH_PREFIX):
+                async with self.state.searches.hold(identity.key):
+                    await self.app(scope, receive, send_wrapper)
+            else:
+                await self.app(scope, receive, send_wrapper)
         finally:
             route = scope.get("route")
             label = getattr(route, "path", None) or ("/assets" if path.startswith("/assets/") else "other")
@@ -162,9 +228,12 @@ class AuthMiddleware:
     async def authenticate(self, scope: Scope, is_open: bool) -> Identity:
         """Who is calling, or raise AuthError / ForbiddenError / RateLimitedError."""
         st = self.state
-        if not st.auth_required:
-            return Identity("anonymous", "none")
         headers = request_headers(scope)
+        if not st.auth_required:
+            _check_local(scope, headers)
+            if _cross_site(scope, st.config.api.public_url):
+                raise ForbiddenError("This request comes from another site: open the dashboard from its own address.")
+            return Identity("anonymous", "none", SCOPES)  # local trust: whoever is on this machine may do all
         identity = await self._credential(scope, headers)
         if identity is None:
             if is_open:
@@ -173,9 +242,8 @@ class AuthMiddleware:
                 "This API needs a token: send 'Authorization: Bearer <token>' "
                 "(create one with 'python -m api tokens create NAME') or sign in at /login."
             )
-        if identity.method in ("cookie", "access") and not same_origin(headers, st.config.api.public_url):
-            if scope["type"] == "websocket" or scope.get("method") in _UNSAFE:
-                raise ForbiddenError("This request comes from another site: open the dashboard from its own address.")
+        if identity.method in ("cookie", "access") and _cross_site(scope, st.config.api.public_url):
+            raise ForbiddenError("This request comes from another site: open the dashboard from its own address.")
         if not is_open:
             wait_s = st.limiter.acquire(identity.key)
             if wait_s > 0:
@@ -209,9 +277,18 @@ class AuthMiddleware:
                 raise AuthError(
                     "The API token is unknown or revoked: create a new one with 'python -m api tokens create NAME'."
                 )
-            return Identity(info.name, bearer[1])
+            return Identity(info.name, bearer[1], info.scopes, info.sha256)
         if st.access is not None:
             jwt_token = headers.get(ACCESS_HEADER) or cookies.get(ACCESS_COOKIE)
             if jwt_token:
-                return Identity(await st.access.verify(jwt_token), "access")
+                email = await st.access.verify(jwt_token)
+                silencers = {a.strip().lower() for a in st.config.api.access_silencers.split(",")} - {""}
+                return Identity(email, "access", SCOPES if email.lower() in silencers else READ_SCOPES)
         return None
+
+
+def _cross_site(scope: Scope, public_url: str) -> bool:
+    """A WebSocket or a write whose Origin is another site (reads are kept out by CORS and SameSite)."""
+    if scope["type"] != "websocket" and scope.get("method") not in _UNSAFE:
+        return False
+    return not same_origin(scope, public_url)

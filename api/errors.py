@@ -7,6 +7,7 @@ LogwatchError                 (core.errors: root of every error the project rais
     ├── AuthError             401: no valid token, cookie or Cloudflare Access JWT
     ├── ForbiddenError        403: a cross-site request carrying our cookie
     ├── NotFoundError         404: no such document, silence, ...
+    ├── BodyTooLargeError     413: the request body is over the limit for its path
     ├── RateLimitedError      429: this token's bucket is empty (carries retry_after_s)
     └── UpstreamError         503: Elasticsearch, Kafka or the alerting package is unavailable
 """
@@ -22,6 +23,7 @@ __all__ = [
     "AuthError",
     "ForbiddenError",
     "NotFoundError",
+    "BodyTooLargeError",
     "RateLimitedError",
     "UpstreamError",
 ]
@@ -59,6 +61,10 @@ class ForbiddenError(ApiError):
 
 class NotFoundError(ApiError):
     status_code = 404
+
+
+class BodyTooLargeError(ApiError):
+    status_code = 413
 
 
 class RateLimitedError(ApiError):

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, TypeVar
 
 import elastic_transport
 import elasticsearch
 
 from api.errors import BadRequestError, UpstreamError
 
-__all__ = ["es_call", "es_reason"]
+__all__ = ["es_call", "es_reason", "es_result"]
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def es_reason(exc: elasticsearch.ApiError) -> str:
@@ -51,8 +53,9 @@ class _Outage:
 _outage = _Outage()
 
 
-async def es_call(call: Awaitable[Any], what: str, url: str) -> dict[str, Any]:
-    """Await one Elasticsearch request and turn its failures into API errors.
+async def es_result(call: Awaitable[T], what: str, url: str) -> T:
+    """Await one Elasticsearch call (a client request, or a silence or correction store method) and turn its
+    failures into API errors.
 
     :param call: the client coroutine (already given its timeout).
     :param what: what the request was for, for the sentence and the log line.
@@ -79,5 +82,11 @@ async def es_call(call: Awaitable[Any], what: str, url: str) -> dict[str, Any]:
         ) from exc
     if _outage.end():
         logger.info("elasticsearch reachable again url=%r", url)
+    return response
+
+
+async def es_call(call: Awaitable[Any], what: str, url: str) -> dict[str, Any]:
+    """The body of one Elasticsearch request, its failures turned into API errors (see :func:`es_result`)."""
+    response = await es_result(call, what, url)
     body = response.body if hasattr(response, "body") else response
     return body if isinstance(body, dict) else {}

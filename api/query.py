@@ -17,7 +17,9 @@ Syntax::
     a OR b, NOT a, -a, ( )    either, negation, grouping
 
 Anything else (regular expressions, fuzzy ~, boosts ^, ranges in brackets, scripts) is not part of the
-language, so a query can never make Elasticsearch run something expensive or fail with a 500.
+language. A wildcard may not start with ``*`` or ``?`` on fields with about one value per log line (the message,
+ids, templates, attributes), where it would walk the whole terms dictionary, and a query holds at most
+``MAX_WILDCARDS`` of them; so a query stays cheap for Elasticsearch, and cannot fail with a 500.
 """
 
 from __future__ import annotations
@@ -46,12 +48,16 @@ __all__ = [
     "TEXT_FIELDS",
     "NUMERIC_FIELDS",
     "MAX_QUERY_CHARS",
+    "MAX_WILDCARDS",
     "level_value",
 ]
 
 MAX_QUERY_CHARS = 2000
 MAX_DEPTH = 20
 MAX_CLAUSES = 100
+MAX_WILDCARDS = 5
+# Elasticsearch does not index keyword values longer than this (ignore_above), so they never match.
+KEYWORD_MAX_CHARS = 1024
 
 KEYWORD_FIELDS = frozenset(
     {
@@ -77,6 +83,10 @@ KEYWORD_FIELDS = frozenset(
 TEXT_FIELDS = frozenset({"message", "exception.message", "exception.stacktrace"})
 NUMERIC_FIELDS = frozenset({"category_confidence", "redactions", "kafka.partition", "kafka.offset"})
 DEFAULT_TEXT_FIELDS = ("message", "exception.message")
+# Fields with few distinct values, where a leading wildcard only walks a small terms dictionary.
+_FEW_VALUES_FIELDS = frozenset(
+    {"level", "service", "host", "logger", "env", "version", "category", "model_version", "format", "kafka.topic"}
+)
 _UPPER_FIELDS = frozenset({"level"})
 _LOWER_FIELDS = frozenset({"category"})
 _FIELD_RE = re.compile(r"^(attributes\.[\w.\-]+|[a-z_][\w.]*)$")
@@ -175,6 +185,7 @@ class _Parser:
         self.toks = _lex(query)
         self.i = 0
         self.clauses = 0
+        self.wildcards = 0
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -214,13 +225,14 @@ class _Parser:
             )
 
     def unary(self, depth: int) -> Node:
-        tok = self.peek()
-        assert tok is not None
-        if tok.kind == "not":
+        # A loop, not recursion: a chain of thousands of NOT/- must be a syntax answer, not a RecursionError.
+        negated = False
+        while (tok := self.peek()) is not None and tok.kind == "not":
             self.i += 1
             self._need_operand(tok)
-            return Not(self.unary(depth))
-        return self.primary(depth)
+            negated = not negated
+        node = self.primary(depth)
+        return Not(node) if negated else node
 
     def primary(self, depth: int) -> Node:
         tok = self.peek()
@@ -259,7 +271,16 @@ class _Parser:
             return node
         if tok.kind == "phrase":
             return _text(tok.text, tok.pos, None)
-        return _word(tok.text, tok.pos)
+        node = _word(tok.text, tok.pos)
+        if isinstance(node, Field) and node.op == "wildcard":
+            self.wildcards += 1
+            if self.wildcards > MAX_WILDCARDS:
+                raise QuerySyntaxError(
+                    f"The query has more than {MAX_WILDCARDS} wildcard terms (at position {tok.pos}): "
+                    "use exact values or split the search.",
+                    tok.pos,
+                )
+        return node
 
 
 def _text(text: str, pos: int, field: str | None) -> Node:
@@ -300,6 +321,12 @@ def _word(word: str, pos: int) -> Node:
     elif field in _LOWER_FIELDS:
         value = value.lower()
     if not quoted and ("*" in value or "?" in value):
+        if value[0] in "*?" and field not in _FEW_VALUES_FIELDS:
+            raise QuerySyntaxError(
+                f"'{field}:{value}' at position {pos} starts with a wildcard, which '{field}' does not allow: "
+                "start with the known characters, or search the words of the message instead.",
+                pos,
+            )
         return Field(field, "wildcard", value)
     return Field(field, "eq", value)
 
@@ -434,10 +461,34 @@ def _contains(words: list[str], needle: list[str], prefix: bool) -> bool:
     return False
 
 
-def _wildcard_re(value: str) -> re.Pattern[str]:
-    # ES wildcard knows only * and ?; everything else is literal (unlike fnmatch's [...] classes).
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in value)
-    return re.compile(f"{body}\\Z", re.DOTALL)
+def _wildcard_matcher(value: str) -> Callable[[str], bool]:
+    """A glob test without backtracking: ES wildcard knows only ``*`` and ``?``; everything else is literal.
+
+    One regex with ``.*`` per star backtracks exponentially (``*?*?*?*?*?*x`` took a minute per line on the
+    tail's event loop). Here each piece between stars is a fixed-length pattern; the first is anchored at the
+    start, the last at the end, and those between are taken at their leftmost place, which is always right
+    for globs because the star after a piece can absorb whatever the piece did not. The cost is at most
+    value length times pattern length, and values over ``KEYWORD_MAX_CHARS`` are not compared at all.
+    """
+    pieces = [re.compile("".join("." if c == "?" else re.escape(c) for c in p), re.DOTALL) for p in value.split("*")]
+    sizes = [len(p) for p in value.split("*")]
+    if len(pieces) == 1:
+        return lambda v: len(v) <= KEYWORD_MAX_CHARS and pieces[0].fullmatch(v) is not None
+    head, middle, tail = pieces[0], pieces[1:-1], pieces[-1]
+
+    def matches(v: str) -> bool:
+        end = len(v) - sizes[-1]
+        if len(v) > KEYWORD_MAX_CHARS or end < sizes[0] or not head.match(v) or not tail.fullmatch(v, end):
+            return False
+        pos = sizes[0]
+        for piece in middle:
+            found = piece.search(v, pos, end)
+            if found is None:
+                return False
+            pos = found.end()
+        return True
+
+    return matches
 
 
 def to_predicate(node: Node | None) -> Callable[[dict[str, Any]], bool]:
@@ -470,8 +521,8 @@ def to_predicate(node: Node | None) -> Callable[[dict[str, Any]], bool]:
         return lambda doc: bool(_as_keywords(_lookup(doc, field)))
     if op in ("eq", "wildcard") and field not in NUMERIC_FIELDS:
         if op == "wildcard":
-            pattern = _wildcard_re(str(target))
-            return lambda doc: any(pattern.match(v) for v in _as_keywords(_lookup(doc, field)))
+            matches = _wildcard_matcher(str(target))
+            return lambda doc: any(matches(v) for v in _as_keywords(_lookup(doc, field)))
         return lambda doc: str(target) in _as_keywords(_lookup(doc, field))
     number = float(target)
     compare: Callable[[float], bool] = {

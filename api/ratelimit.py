@@ -1,12 +1,17 @@
-"""Per-identity token buckets: a steady rate with a burst allowance, bounded in memory."""
+"""Per-identity limits: token buckets (a steady rate with a burst allowance, bounded in memory), and a cap on
+how many searches one identity has running at once."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
-__all__ = ["RateLimiter"]
+__all__ = ["RateLimiter", "ConcurrencyLimiter", "MAX_SEARCHES_PER_IDENTITY"]
+
+MAX_SEARCHES_PER_IDENTITY = 4
 
 
 class RateLimiter:
@@ -51,3 +56,32 @@ class RateLimiter:
         while len(self._buckets) > self.max_keys:
             self._buckets.popitem(last=False)
         return wait_s
+
+
+class ConcurrencyLimiter:
+    """At most ``limit`` requests in progress per key; the others wait their turn.
+
+    The rate limiter lets a burst of requests in at once; this keeps the Elasticsearch work one identity has
+    running at a time small (a 2-core node has a small search thread pool), at the cost of a waiting coroutine.
+
+    :param limit: requests in progress per key.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
+        self._slots: dict[str, tuple[asyncio.Semaphore, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        """Wait for one of ``key``'s slots and keep it for the ``async with`` block."""
+        semaphore, users = self._slots.get(key, (asyncio.Semaphore(self.limit), 0))
+        self._slots[key] = (semaphore, users + 1)
+        try:
+            async with semaphore:
+                yield
+        finally:
+            semaphore, users = self._slots[key]
+            if users <= 1:
+                del self._slots[key]  # only keys in use are remembered
+            else:
+                self._slots[key] = (semaphore, users - 1)

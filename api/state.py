@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import threading
@@ -13,8 +14,9 @@ from elasticsearch import AsyncElasticsearch
 from starlette.requests import HTTPConnection
 
 from api.access import AccessVerifier
+from api.es import es_call
 from api.metrics import ApiMetrics
-from api.ratelimit import RateLimiter
+from api.ratelimit import MAX_SEARCHES_PER_IDENTITY, ConcurrencyLimiter, RateLimiter
 from api.tail import TailHub
 from api.tokens import TokenStore
 from core.config import Config
@@ -68,8 +70,13 @@ class AppState:
     auth_required: bool
     access: AccessVerifier | None = None
     es: AsyncElasticsearch | None = None
+    searches: ConcurrencyLimiter = field(default_factory=lambda: ConcurrencyLimiter(MAX_SEARCHES_PER_IDENTITY))
     _kafka_admin: Any = None
     _kafka_lock: threading.Lock = field(default_factory=threading.Lock)
+    # /health's last Elasticsearch and Kafka checks, (monotonic time, parts), and the lock that lets one
+    # request run them at a time.
+    health_cache: tuple[float, dict[str, Any]] = (-1e9, {})
+    health_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def index(self) -> str:
@@ -88,6 +95,16 @@ class AppState:
                 max_retries=1,
             )
         return self.es
+
+    async def search_logs(self, what: str, **body: Any) -> dict[str, Any]:
+        """One search of the logs alias (no index yet counts as no logs), failures as one-sentence API errors.
+
+        :param what: what the search is for, for the error sentence and the log line.
+        :param body: the ``search`` arguments.
+        """
+        es = self.async_es().options(request_timeout=self.es_timeout_s)
+        call = es.search(index=self.index, ignore_unavailable=True, allow_no_indices=True, **body)
+        return await es_call(call, what, self.config.es.url)
 
     def kafka_cluster_ok(self) -> tuple[bool, str]:
         """Ask the brokers for cluster metadata with the health timeout (blocking; run in a thread)."""

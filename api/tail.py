@@ -51,10 +51,12 @@ class TailClient:
 
     :param match: the client's filter as a predicate over documents.
     :param queue_size: documents held for this client before newer ones are dropped.
+    :param owner: the identity that opened it (its ``Identity.key``), to cap streams per identity.
     """
 
-    def __init__(self, match: Callable[[dict[str, Any]], bool], queue_size: int) -> None:
+    def __init__(self, match: Callable[[dict[str, Any]], bool], queue_size: int, owner: str = "") -> None:
         self.match = match
+        self.owner = owner
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=max(1, queue_size))
         self.state = ClientState.OPEN
         self.dropped_pending = 0
@@ -141,9 +143,9 @@ class TailHub:
 
     # -------------------------------------------------------------------- event loop side
 
-    def subscribe(self, match: Callable[[dict[str, Any]], bool], queue_size: int) -> TailClient:
+    def subscribe(self, match: Callable[[dict[str, Any]], bool], queue_size: int, owner: str = "") -> TailClient:
         """Register a client (on the event loop) and start the consumer thread if it is not running."""
-        client = TailClient(match, queue_size)
+        client = TailClient(match, queue_size, owner)
         self.clients.add(client)
         self.metrics.ws_clients.set(len(self.clients))
         if self._thread is None:

@@ -3,6 +3,10 @@
 Tokens are 256 random bits, so a fast hash is enough (a slow KDF protects guessable passwords, not these).
 The store is ``<var_dir>/api/tokens.json`` (mode 0600); the API re-reads it when it changes, so a token
 created or revoked while the API runs takes effect at once.
+
+Each token has scopes: ``read`` (search, stats, tail, alerts) always, ``silence`` (create and end alert
+silences) only when asked for, so a token handed to a viewer cannot turn alerting off. Tokens stored before
+scopes existed may only read.
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from typing import Any
 from api.errors import BadRequestError
 from core.contract import rfc3339
 
-__all__ = ["TokenInfo", "TokenStore", "TOKEN_PREFIX"]
+__all__ = ["TokenInfo", "TokenStore", "TOKEN_PREFIX", "SCOPES", "READ_SCOPES"]
 
 logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "lw_"
 _RECHECK_S = 1.0
+SCOPES = ("read", "silence")
+READ_SCOPES = ("read",)
 
 
 @dataclass(frozen=True)
@@ -36,9 +42,21 @@ class TokenInfo:
     name: str
     sha256: str
     created_at: str
+    scopes: tuple[str, ...] = READ_SCOPES
 
     def public(self) -> dict[str, str]:
-        return {"name": self.name, "created_at": self.created_at, "hash_prefix": self.sha256[:8]}
+        return {
+            "name": self.name,
+            "created_at": self.created_at,
+            "hash_prefix": self.sha256[:8],
+            "scopes": ",".join(self.scopes),
+        }
+
+
+def _scopes(raw: Any) -> tuple[str, ...]:
+    """Known scopes in canonical order; ``read`` always (anything unreadable means read only)."""
+    given = set(raw) if isinstance(raw, list) else set()
+    return tuple(s for s in SCOPES if s in given or s == "read")
 
 
 def _hash(token: str) -> str:
@@ -72,7 +90,7 @@ class TokenStore:
             return list(self._by_hash.values())
         items = raw.get("tokens", []) if isinstance(raw, dict) else []
         return [
-            TokenInfo(str(t["name"]), str(t["sha256"]), str(t.get("created_at", "")))
+            TokenInfo(str(t["name"]), str(t["sha256"]), str(t.get("created_at", "")), _scopes(t.get("scopes")))
             for t in items
             if isinstance(t, dict) and "name" in t and "sha256" in t
         ]
@@ -102,6 +120,12 @@ class TokenStore:
                     return info
         return None
 
+    def known(self, sha256: str) -> bool:
+        """Whether a token with this hash still exists (an open live tail checks it was not revoked)."""
+        with self._lock:
+            self._refresh()
+            return sha256 in self._by_hash
+
     def all(self) -> list[TokenInfo]:
         with self._lock:
             self._mtime_ns = None
@@ -111,26 +135,31 @@ class TokenStore:
     def _write(self, tokens: list[TokenInfo]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # A leftover .tmp would keep its own mode through O_CREAT (and os.replace): start a fresh file.
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"tokens": [t.__dict__ for t in tokens]}, fh, indent=2)
+            json.dump({"tokens": [{**t.__dict__, "scopes": list(t.scopes)} for t in tokens]}, fh, indent=2)
         os.replace(tmp, self.path)
         self._mtime_ns = None
 
-    def create(self, name: str) -> str:
+    def create(self, name: str, scopes: tuple[str, ...] = READ_SCOPES) -> str:
         """Create a token and return it; only its hash is stored, so this is the one time it is seen.
 
         :param name: who or what uses it (unique, 1-64 letters, digits, ``-_.@``).
+        :param scopes: what it may do, from ``SCOPES`` (``read`` is always included).
         """
         if not name or len(name) > 64 or not all(c.isalnum() or c in "-_.@" for c in name):
             raise BadRequestError("A token name must be 1-64 letters, digits or -_.@: choose another name.")
+        if unknown := set(scopes) - set(SCOPES):
+            raise BadRequestError(f"Unknown scope {sorted(unknown)[0]!r}: use one of {', '.join(SCOPES)}.")
         with self._lock:
             tokens = self._read()
             if any(t.name == name for t in tokens):
                 raise BadRequestError(f"A token named '{name}' exists already: revoke it first or pick a new name.")
             token = TOKEN_PREFIX + secrets.token_urlsafe(32)
             created = rfc3339(datetime.now(UTC))
-            tokens.append(TokenInfo(name, _hash(token), created))
+            tokens.append(TokenInfo(name, _hash(token), created, _scopes(list(scopes))))
             self._write(tokens)
         return token
 

@@ -131,6 +131,8 @@ class ApiConfig(_Section):
     auth: str = "auto"
     access_team_domain: str = ""
     access_audience: str = ""
+    # Comma-separated Access e-mail addresses that may create and end alert silences (others only read).
+    access_silencers: str = ""
     access_jwks_ttl_s: float = 3600.0
     rate_limit_per_s: float = 20.0
     rate_limit_burst: int = 60
@@ -139,6 +141,7 @@ class ApiConfig(_Section):
     stats_max_buckets: int = 50
     ws_queue_size: int = 1000
     ws_max_clients: int = 200
+    ws_max_clients_per_identity: int = 20
     health_stale_s: float = 60.0
     health_timeout_s: float = 2.0
 

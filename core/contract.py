@@ -102,6 +102,7 @@ class Indices(BaseModel):
     logs: str = "logs_classified"
     alerts: str = "alerts"
     silences: str = "alert_silences"
+    corrections: str = "category_corrections"
 
 
 def status_path(var_dir: Path, component: str) -> Path:

@@ -4,7 +4,8 @@ LogwatchError                  (root of every error the project raises)
 └── CoreError
     ├── ConfigError            a config, rules or routes file, or an environment override, is invalid
     ├── InvalidAlert           a message on the alerts topic breaks the alert contract (goes to the alerts DLQ)
-    └── InvalidSilence (ValueError)  a silence request has no matcher, a bad category or a bad duration
+    ├── InvalidSilence (ValueError)  a silence request has no matcher, a bad category or a bad duration
+    └── InvalidCorrection (ValueError)  a correction names an unknown category or a log without a template
 
 Each package's own ``errors.py`` derives its base from :class:`LogwatchError`. Every message is one sentence:
 what was wrong and what to do.
@@ -12,7 +13,7 @@ what was wrong and what to do.
 
 from __future__ import annotations
 
-__all__ = ["LogwatchError", "CoreError", "ConfigError", "InvalidAlert", "InvalidSilence"]
+__all__ = ["LogwatchError", "CoreError", "ConfigError", "InvalidAlert", "InvalidSilence", "InvalidCorrection"]
 
 
 class LogwatchError(Exception):
@@ -33,3 +34,7 @@ class InvalidAlert(CoreError):
 
 class InvalidSilence(CoreError, ValueError):
     """A silence request has no matcher, an unknown category or a duration that is not positive."""
+
+
+class InvalidCorrection(CoreError, ValueError):
+    """A correction names an unknown category, or a log that has no template."""

@@ -55,11 +55,15 @@ def classify(message: object) -> tuple[str, float]:
     return default_model.get().classify(message)
 
 
-def explain(message: object, top: int = 5) -> list[tuple[str, float]]:
-    """Return the tokens that pushed the default model's decision for ``message``, strongest first.
+def explain(
+    message: object, top: int = 5, *, label: str | None = None, against: str | None = None
+) -> list[tuple[str, float]]:
+    """Return the tokens that pushed the default model towards a label for ``message``, strongest first.
 
     :param message: one raw log message.
     :param top: how many tokens at most.
+    :param label: the label to explain; the model's choice when None.
+    :param against: the one label to compare with; the average of the others when None.
     :raises NlpError: the default model is missing or incompatible (run ``make train``).
     """
-    return default_model.get().explain(message, top=top)
+    return default_model.get().explain(message, top=top, label=label, against=against)

@@ -10,12 +10,17 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.config import load_config
+from core.corrections import Correction
 from core.errors import LogwatchError
+from nlp import corrections
 from nlp.artifact import load_classifier
 from nlp.corpus import DEFAULT_CORPUS, load_labelled
+from nlp.errors import NlpError
 from nlp.evaluate import format_report, metrics
-from nlp.ood import DEFAULT_LOGHUB, DEFAULT_LOGHUB_LABELS, evaluate_loghub
-from nlp.training import DEFAULT_LABELS, train
+from nlp.loso import estimate_on_real, format_systems
+from nlp.model import Classifier, TrainConfig
+from nlp.training import DEFAULT_DATA, DEFAULT_LABELS, train
 
 __all__ = ["main"]
 
@@ -25,7 +30,15 @@ logger = logging.getLogger(__name__)
 def _cmd_train(args: argparse.Namespace) -> int:
     labels = None if args.any_labels else DEFAULT_LABELS
     started = time.perf_counter()
-    result = train(args.data, args.out, force=args.force, labels=labels)
+    config = load_config()
+    data: list[Path] = list(args.data or DEFAULT_DATA)
+    corrected: list[Correction] = []
+    if args.out is None or args.out.resolve() == config.model_path.resolve():
+        # The installation's own model learns from its people's corrections; an experiment's (--out) does not.
+        data, corrected, note = corrections.gather(config, data)
+        print(note)
+    before = _previous_model(args.out) if corrected else None
+    result = train(data, args.out, force=args.force, labels=labels)
     meta = result.metadata
     if result.skipped:
         print(f"model {result.path} is up to date (version {meta.get('version')}); use --force to retrain")
@@ -37,29 +50,51 @@ def _cmd_train(args: argparse.Namespace) -> int:
     )
     if test:
         print(format_report(test, title=f"held-out test split ({meta['n_test']} messages, unseen templates):"))
+    if corrected:
+        print("with people's corrections, before and after:")
+        print(corrections.compare(before, load_classifier(result.path), corrected, data))
     return 0
+
+
+def _previous_model(path: Path | None) -> Classifier | None:
+    try:
+        return load_classifier(path)
+    except NlpError:  # none yet, or one this code cannot read: nothing to compare with
+        return None
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     classifier = load_classifier(args.model)
-    if args.loghub is not None:
-        report = evaluate_loghub(classifier, args.loghub, args.loghub_labels)
-        if args.json:
-            print(json.dumps(report, indent=2))
-            return 0
-        for name, result in report.items():
-            print(format_report(result, title=f"Loghub out-of-domain: {name}"))
-            print()
-        return 0
     data = load_labelled(args.data or [DEFAULT_CORPUS])
     rows = data if args.data and not args.split else data.subset(args.split or "test")
     predicted, confidence = classifier.classify_batch(rows.messages)
     labels = list(classifier.labels) + sorted(set(rows.labels) - set(classifier.labels))
     result = metrics(rows.labels, predicted, labels, confidence)
+    title = f"model {classifier.version} on {len(rows)} messages" + (
+        "" if args.data else " of the synthetic test split"
+    )
+    real = None
+    if not args.data and not args.synthetic_only:
+        # The shipped configuration retrained with each real system left out: what unseen software gets.
+        fields = set(TrainConfig.__dataclass_fields__)
+        config = TrainConfig(**{k: v for k, v in (classifier.metadata.get("config") or {}).items() if k in fields})
+        real = estimate_on_real(config, list(classifier.labels))
     if args.json:
-        print(json.dumps(result, indent=2))
-    else:
-        print(format_report(result, title=f"model {classifier.version} on {len(rows)} messages:"))
+        print(json.dumps({"synthetic": result, "leave_systems_out": real} if real else result, indent=2))
+        return 0
+    print(format_report(result, title=f"{title}:"))
+    if real:
+        pooled = real["pooled"]
+        print()
+        print(
+            format_report(
+                pooled,
+                title=f"real software, leave-systems-out ({real['folds']} models, {pooled['n']} "
+                "messages of held-out systems; macro-F1 over the labels present):",
+            )
+        )
+        print()
+        print(format_systems(real))
     return 0
 
 
@@ -85,25 +120,25 @@ def _parser() -> argparse.ArgumentParser:
     p_train = sub.add_parser("train", help="train the model (skipped when already up to date)")
     p_train.add_argument("--data", type=Path, action="append", help="CSV/JSONL of message,label (repeatable)")
     p_train.add_argument(
-        "--out", type=Path, default=None, help="artifact path (default: the configured one, nlp.model_path)"
+        "--out",
+        type=Path,
+        default=None,
+        help="artifact path (default: the configured one, nlp.model_path, which also learns from the corrections "
+        "people made: indices.corrections)",
     )
     p_train.add_argument("--force", action="store_true", help="retrain even if the artifact is up to date")
     p_train.add_argument("--any-labels", action="store_true", help="accept labels other than the four categories")
     p_train.set_defaults(func=_cmd_train)
 
-    p_eval = sub.add_parser("evaluate", help="per-class precision/recall/F1, macro-F1, confusion matrix")
+    p_eval = sub.add_parser(
+        "evaluate", help="per-class precision/recall/F1, macro-F1, calibration: synthetic split and real software"
+    )
     p_eval.add_argument("--model", type=Path, default=None, help="artifact path (default: the trained model)")
     p_eval.add_argument("--data", type=Path, action="append", help="labelled CSV/JSONL (default: corpus test split)")
     p_eval.add_argument("--split", choices=["train", "test"], default=None, help="score only this split")
     p_eval.add_argument(
-        "--loghub",
-        type=Path,
-        nargs="?",
-        const=DEFAULT_LOGHUB,
-        default=None,
-        help=f"out-of-domain check on Loghub samples (default dir {DEFAULT_LOGHUB})",
+        "--synthetic-only", action="store_true", help="skip the leave-systems-out estimate on real software (1-2 min)"
     )
-    p_eval.add_argument("--loghub-labels", type=Path, default=DEFAULT_LOGHUB_LABELS, help="labels for Loghub templates")
     p_eval.add_argument("--json", action="store_true", help="print JSON")
     p_eval.set_defaults(func=_cmd_evaluate)
 

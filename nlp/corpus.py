@@ -12,16 +12,18 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.errors import TrainingDataError
 
-__all__ = ["DEFAULT_CORPUS", "LabelledData", "data_hash", "load_labelled"]
+__all__ = ["DEFAULT_CORPUS", "REAL_TEMPLATES", "LabelledData", "data_hash", "load_labelled"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "data" / "corpus.csv"
+# Real software's messages, one or two per template, labelled by template (built by ``python -m nlp.realdata``).
+REAL_TEMPLATES = Path(__file__).resolve().parent / "data" / "real_templates.csv"
 # One in this many messages goes to test when a file has no split column.
 _HASH_TEST_SHARE = 5
 
@@ -35,6 +37,8 @@ class LabelledData:
     splits: list[str]
     sources: list[str]
     templates: list[str]
+    # How much each row counts in training (column ``weight``); empty means every row counts once.
+    weights: list[float] = field(default_factory=list)
 
     def subset(self, split: str) -> LabelledData:
         """Return only the rows of one split.
@@ -48,6 +52,7 @@ class LabelledData:
             [self.splits[i] for i in keep],
             [self.sources[i] for i in keep],
             [self.templates[i] for i in keep],
+            [self.weights[i] for i in keep] if self.weights else [],
         )
 
     def __len__(self) -> int:
@@ -89,11 +94,23 @@ def _rows_from_jsonl(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+def _weight(path: Path, value: str | None) -> float:
+    if value is None or not value.strip():
+        return 1.0
+    try:
+        weight = float(value)
+    except ValueError:
+        weight = -1.0
+    if not weight > 0 or weight == float("inf"):
+        raise TrainingDataError(f"{path} has weight {value!r}: a weight must be a positive number.")
+    return weight
+
+
 def load_labelled(paths: Sequence[Path]) -> LabelledData:
     """Read one or more labelled files.
 
-    :param paths: ``.csv`` files with a header containing ``message`` and ``label`` (optionally
-        ``split`` and ``source``), or ``.jsonl``/``.json`` files with one such object per line.
+    :param paths: ``.csv`` files with a header containing ``message`` and ``label`` (optionally ``split``,
+        ``source``, ``template`` and ``weight``), or ``.jsonl``/``.json`` files with one such object per line.
     :raises TrainingDataError: a file is missing, unreadable, malformed, or no usable row is found.
     """
     messages: list[str] = []
@@ -101,6 +118,7 @@ def load_labelled(paths: Sequence[Path]) -> LabelledData:
     splits: list[str] = []
     sources: list[str] = []
     templates: list[str] = []
+    weights: list[float] = []
     for path in paths:
         try:
             rows = (
@@ -123,9 +141,10 @@ def load_labelled(paths: Sequence[Path]) -> LabelledData:
             splits.append(split if split in {"train", "test"} else _hash_split(message))
             sources.append((row.get("source") or path.stem).strip())
             templates.append((row.get("template") or "").strip())
+            weights.append(_weight(path, row.get("weight")))
     if not messages:
         raise TrainingDataError(f"No labelled rows found in {', '.join(map(str, paths))}: each row needs a label.")
-    return LabelledData(messages, labels, splits, sources, templates)
+    return LabelledData(messages, labels, splits, sources, templates, weights)
 
 
 def data_hash(paths: Sequence[Path]) -> str:

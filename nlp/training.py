@@ -13,17 +13,19 @@ from typing import Any
 from sklearn.pipeline import Pipeline
 
 from nlp.artifact import code_version, default_model_path, read_metadata, save_artifact
-from nlp.corpus import DEFAULT_CORPUS, LabelledData, data_hash, load_labelled
+from nlp.corpus import DEFAULT_CORPUS, REAL_TEMPLATES, LabelledData, data_hash, load_labelled
 from nlp.errors import IncompatibleModelError, TrainingDataError
 from nlp.evaluate import metrics
 from nlp.model import Classifier, TrainConfig, build_pipeline
 
-__all__ = ["DEFAULT_LABELS", "TrainResult", "evaluate_pipeline", "fit", "train"]
+__all__ = ["DEFAULT_DATA", "DEFAULT_LABELS", "TrainResult", "evaluate_pipeline", "fit", "train"]
 
 logger = logging.getLogger(__name__)
 
 # The categories of docs/design.md; a user's own data may use any other label set.
 DEFAULT_LABELS = ("security", "performance", "business", "general")
+# The committed training data: the synthetic corpus and real software's labelled templates.
+DEFAULT_DATA = (DEFAULT_CORPUS, REAL_TEMPLATES)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,10 @@ def fit(data: LabelledData, config: TrainConfig) -> Pipeline:
         raise TrainingDataError(
             f"Labels {rare} have fewer than {config.calibration_folds} training examples: add more examples of them."
         )
-    return build_pipeline(config).fit(data.messages, data.labels)
+    # A template's rows stay in one calibration fold (rows without a template are their own).
+    groups = [f"{s}\0{t or m}" for s, t, m in zip(data.sources, data.templates, data.messages, strict=True)]
+    weights = data.weights or [1.0] * len(data)
+    return build_pipeline(config).fit(data.messages, data.labels, clf__groups=groups, clf__sample_weight=weights)
 
 
 def evaluate_pipeline(pipeline: Pipeline, data: LabelledData, labels: Sequence[str]) -> dict[str, Any]:
@@ -84,13 +89,13 @@ def train(
 ) -> TrainResult:
     """Train on the train split of labelled files, score on their test split, save the artifact.
 
-    :param data_paths: CSV/JSONL files of message,label; the committed corpus when None.
+    :param data_paths: CSV/JSONL files of message,label; :data:`DEFAULT_DATA` when None.
     :param out: artifact path; :func:`nlp.artifact.default_model_path` when None.
     :param config: hyper-parameters; the measured defaults when None.
     :param force: retrain even if the artifact already matches data, code and config.
     :param labels: the allowed label set; rows with other labels are an error. None accepts any.
     """
-    paths = [Path(p) for p in (data_paths or [DEFAULT_CORPUS])]
+    paths = [Path(p) for p in (data_paths or DEFAULT_DATA)]
     out = default_model_path() if out is None else Path(out)
     config = config or TrainConfig()
     identity = {"data_hash": data_hash(paths), "code_version": code_version(), "config": config.as_dict()}

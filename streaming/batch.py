@@ -21,13 +21,18 @@ __all__ = ["process_partition"]
 
 
 def process_partition(
-    frames: Iterator[pd.DataFrame], settings: SinkSettings, zones: Zones, sent: frozenset[str] = frozenset()
+    frames: Iterator[pd.DataFrame],
+    settings: SinkSettings,
+    zones: Zones,
+    batch_at: datetime,
+    sent: frozenset[str] = frozenset(),
 ) -> Iterator[pd.DataFrame]:
     """``mapInPandas`` function over the Kafka source's ``key, value, topic, partition, offset, timestamp``.
 
     :param frames: the partition's records, as Arrow batches.
     :param settings: where to index.
     :param zones: the zone of zone-less times, by Kafka key.
+    :param batch_at: the time Spark logged for the batch, the same when it re-runs it (streaming.rerun.batch_time).
     :param sent: sources whose records an earlier run of this batch already sent (streaming.rerun): left out.
     :returns: per batch, the ``logs.classified`` and ``logs.dlq`` records, once Elasticsearch has the documents.
     :raises SinkError: Elasticsearch stayed unavailable through every retry: the task fails, so the batch is
@@ -37,5 +42,5 @@ def process_partition(
     for frame in frames:
         rows = parse_frame(frame, zones)
         label(rows)
-        records = index_rows(rows, settings, processed_at)
+        records = index_rows(rows, settings, processed_at, batch_at)
         yield records[~records["source"].isin(sent)] if sent else records

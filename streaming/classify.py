@@ -2,7 +2,7 @@
 
 The model comes from nlp's one cache (:data:`nlp.default_model`), kept by each Python worker for its
 lifetime: loaded once, and reloaded when the artifact on disk changes, so a retrained model is picked up by the
-running query without a restart.
+running query without a restart. A line whose template a person corrected gets that category instead.
 """
 
 from __future__ import annotations
@@ -11,17 +11,21 @@ import logging
 from typing import Any
 
 from nlp import ModelCache, default_model
+from streaming.overrides import Overrides, default_overrides
 
 __all__ = ["label"]
 
 logger = logging.getLogger(__name__)
 
 
-def label(rows: list[dict[str, Any]], models: ModelCache = default_model) -> None:
+def label(
+    rows: list[dict[str, Any]], models: ModelCache = default_model, overrides: Overrides = default_overrides
+) -> None:
     """Add ``category``, ``category_confidence`` and ``model_version`` to the parsed rows without an error.
 
     :param rows: the parse stage's rows, changed in place.
     :param models: where the model comes from (nlp's default model by default).
+    :param overrides: people's corrections by template, which win over the model (``streaming.overrides``).
     """
     events = [row for row in rows if row["error"] is None]
     if not events:
@@ -30,3 +34,4 @@ def label(rows: list[dict[str, Any]], models: ModelCache = default_model) -> Non
     labels, confidences = model.classify_batch([row["message"] for row in events])
     for row, category, confidence in zip(events, labels, confidences, strict=True):
         row.update(category=category, category_confidence=confidence, model_version=model.version)
+    overrides.apply(events)

@@ -92,7 +92,8 @@ def index_template(prefix: str) -> dict[str, Any]:
 def index_name(timestamp: datetime, prefix: str) -> str:
     """The daily index a document with this (UTC) timestamp belongs to.
 
-    :param timestamp: the document's arrival time, in UTC.
+    :param timestamp: the document's arrival time (its Kafka timestamp, or the batch's time when that is not
+        trusted: streaming.sink), in UTC.
     :param prefix: index name prefix, ``config.indices.logs``.
     """
     return f"{prefix}-{timestamp:%Y.%m.%d}"

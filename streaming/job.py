@@ -8,6 +8,7 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
@@ -29,7 +30,7 @@ from streaming.es_index import ensure_template
 from streaming.health import HealthLimits, PipelineHealth, TopicSize
 from streaming.parse import KAFKA_COLUMNS
 from streaming.progress import ProgressWriter
-from streaming.rerun import uncommitted_batch, written_sources
+from streaming.rerun import batch_time, uncommitted_batch, written_sources
 from streaming.rules import load_rules, start_rules_query
 from streaming.rules.errors import RulesError
 from streaming.rules.query import AlertPublisher
@@ -72,13 +73,16 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     # A Python task has a fixed cost whatever its rows, and the third of logs' three partitions ran as a second
     # wave on two cores: one task per core (coalesce merges partitions without a shuffle).
     tasks = spark.sparkContext.defaultParallelism
+    # An Arrow batch is 10,000 records by default: of 1 MB lines, 10 GB in one Python worker, on every re-run.
+    spark.conf.set("spark.sql.execution.arrow.maxBytesPerBatch", str(64 * 1024 * 1024))
     zones = Zones.from_config(config.streaming)
 
     def write_batch(batch: DataFrame, batch_id: int) -> None:
         # One Python pass per task does every stage; the JVM then sends its records. A task fails if
         # Elasticsearch or Kafka does, so the batch is re-run: ids make that harmless in Elasticsearch.
         sent = rerun[1] if rerun and rerun[0] == batch_id else frozenset()
-        process = functools.partial(process_partition, settings=settings, zones=zones, sent=sent)
+        batch_at = batch_time(checkpoint, batch_id) or datetime.now(UTC)
+        process = functools.partial(process_partition, settings=settings, zones=zones, batch_at=batch_at, sent=sent)
         records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
         (
             _with_headers(records)
@@ -86,7 +90,7 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
             .option("kafka.bootstrap.servers", config.kafka.bootstrap_servers)
             .option("kafka.compression.type", "gzip")
             .option("kafka.linger.ms", "5")
-            # A 1 MB message goes to the DLQ as it came, with headers.
+            # Above what the sink sends (documents of 1 MiB, dead letters of 256 KiB: streaming.bounds, .deadletter).
             .option("kafka.max.request.size", str(4 * 1024 * 1024))
             .save()
         )
@@ -102,22 +106,23 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
 
 
 def _rerun(checkpoint: Path, config: Config, settings: SinkSettings) -> tuple[int, frozenset[str]] | None:
-    """The batch Spark will re-run, and the sources whose records its first run already sent to Kafka."""
+    """The batch Spark will re-run, and the sources whose records its first run already sent to Kafka.
+
+    :raises KafkaError: Kafka could not tell what the first run sent.
+    """
     pending = uncommitted_batch(checkpoint, config.topics.logs)
     if pending is None:
         return None
     batch_id, ranges = pending
-    try:
-        sent = written_sources(
-            config.kafka.bootstrap_servers, config.topics.logs, ranges, (settings.classified_topic, settings.dlq_topic)
-        )
-    except KafkaError as exc:
-        logger.warning(
-            'could not read what the interrupted batch already sent; its records may be sent twice batch=%d error="%s"',
-            batch_id,
-            exc,
-        )
-        return None
+    # Raises KafkaError: the query does not start (and is started again after a pause) rather than re-run the
+    # batch whole, which would send its records twice and make the rules count them twice.
+    sent = written_sources(
+        config.kafka.bootstrap_servers,
+        config.topics.logs,
+        ranges,
+        (settings.classified_topic, settings.dlq_topic),
+        since=batch_time(checkpoint, batch_id),
+    )
     records = sum(end - start for start, end in ranges.values())
     logger.info("re-running an interrupted batch batch=%d records=%d already_sent=%d", batch_id, records, len(sent))
     return batch_id, sent
@@ -153,9 +158,17 @@ class _Restarting:
                 str(error).splitlines()[0] if error else None,
             )
         if now >= self.restart_at:
-            self.query = self.start()
-            self.started_at, self.restart_at = now, 0.0
-            logger.info('query started name="%s" id="%s"', self.name, self.query.id)
+            try:
+                query = self.start()
+            except KafkaError as exc:  # Kafka is down: as for a failed query, try again after a pause
+                self.pause_s = self.backoff.next_s()
+                self.restart_at = now + self.pause_s
+                logger.warning(
+                    'query could not start, retrying name="%s" in_s=%.0f error="%s"', self.name, self.pause_s, exc
+                )
+                return
+            self.query, self.started_at, self.restart_at = query, now, 0.0
+            logger.info('query started name="%s" id="%s"', self.name, query.id)
 
 
 def run(spark: SparkSession, config: Config) -> None:

@@ -20,9 +20,10 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
 
 from core.contract import normalise_level
+from streaming.bounds import MAX_DEPTH, field_name
 from streaming.formats import parse_line
 
-__all__ = ["DECODER", "MAX_ATTRIBUTES", "MAX_DEPTH", "parse_timestamp", "read_json_object"]
+__all__ = ["DECODER", "MAX_ATTRIBUTES", "parse_timestamp", "read_json_object"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +32,6 @@ _T = TypeVar("_T")
 # NaN and Infinity are not JSON; read as text, they cannot make a document unserializable later. One decoder
 # for every record: json.loads with an option builds a new one per call.
 DECODER = json.JSONDecoder(parse_constant=str)
-# Deeper parts are kept as compact JSON text: ES maps every attribute path, and a path per nesting level of an
-# arbitrary document would be a mapping explosion waiting to happen.
-MAX_DEPTH = 8
 # Attributes kept per event; the rest is counted in ``dropped_attributes_count`` (OTel's name for the same).
 MAX_ATTRIBUTES = 200
 
@@ -346,13 +344,6 @@ def _exception(reader: _Reader) -> dict[str, str | None] | None:
     return {"type": exc_type, "message": message, "stacktrace": stack}
 
 
-def _clean_key(key: str) -> str:
-    # Elasticsearch refuses empty names and paths with empty parts ("a..b", ".a", "a.").
-    if key and not key.startswith(".") and not key.endswith(".") and ".." not in key and not key.isspace():
-        return key
-    return ".".join(part if part.strip() else "_" for part in key.split("."))
-
-
 def _attributes(reader: _Reader, gelf: bool) -> dict[str, Any]:
     attributes: dict[str, Any] = {}
     dropped = 0
@@ -366,7 +357,7 @@ def _attributes(reader: _Reader, gelf: bool) -> dict[str, Any]:
             key = key[1:]  # GELF marks its additional fields with "_"
         if isinstance(value, float) and not math.isfinite(value):
             value = str(value)
-        attributes[_clean_key(key)] = value
+        attributes[field_name(key)] = value
     if dropped:
         attributes["dropped_attributes_count"] = dropped
     return attributes

@@ -7,6 +7,7 @@ Pure Python over pandas columns: it runs inside the job's single ``mapInPandas``
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -22,9 +23,21 @@ __all__ = ["KAFKA_COLUMNS", "parse_frame"]
 KAFKA_COLUMNS = ("key", "value", "topic", "partition", "offset", "timestamp")
 
 
+@lru_cache(maxsize=4096)
+def _redact_name(value: str) -> tuple[str, int]:
+    # Services, hosts and loggers repeat from record to record: a memo spares redacting them each time.
+    return redact(value)
+
+
 def _redact(fields: dict[str, Any]) -> int:
+    """Redact every string field (message, service, host, logger, trace_id, ...), the exception and the attributes
+    (keys and values) in place; returns the number of redactions."""
     message, count = redact(fields["message"])
     fields["message"] = message
+    for name, value in fields.items():
+        if isinstance(value, str) and name not in ("message", "level"):  # a level is one of core.contract's names
+            fields[name], found = _redact_name(value) if len(value) <= 256 else redact(value)
+            count += found
     for name in ("exception", "attributes"):
         if fields.get(name):
             count += redact_fields(fields[name])

@@ -2,8 +2,14 @@
 
 Runs inside Spark's Python workers, in the job's single pass over a partition (streaming.batch). Elasticsearch
 ids are the event ids, so re-running a batch after a crash never duplicates. The daily index is chosen by the
-record's Kafka timestamp (arrival day), not by the event's own time: it is just as deterministic, and replaying
-years of old logs fills today's index instead of creating hundreds of indices.
+record's Kafka timestamp (arrival day), not by the event's own time, so replaying years of old logs fills
+today's index instead of creating hundreds of indices. The producer sets that timestamp, though: one that is
+far from the batch's own time (the time Spark logged for the batch, the same when it is re-run) is not
+trusted, and the document goes to the batch's day, keeping its ``ingested_at``.
+
+Nothing one record or one request brings can fail the batch: a document too large to write, or one
+Elasticsearch refuses (alone, or in a bulk request it refuses whole), goes to the DLQ with the reason. Only
+an unavailable Elasticsearch (429, 5xx, no connection) fails it, after retries, so that Spark re-runs it.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -20,6 +26,8 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from core.contract import rfc3339
 from core.retry import Backoff
+from streaming.bounds import MAX_DOCUMENT_BYTES, bounded
+from streaming.deadletter import dead_letter_value, redacted_reason
 from streaming.errors import SinkError
 from streaming.es_index import index_name
 
@@ -28,6 +36,9 @@ __all__ = ["DLQ_HEADERS", "RECORD_COLUMNS", "RECORD_SCHEMA", "SinkSettings", "do
 logger = logging.getLogger(__name__)
 
 _RETRYABLE_STATUS = {429, 502, 503, 504}
+# A bulk request refused whole for what it holds (too large, a line it cannot read) is split to find the
+# documents at fault. Any other refusal (401, 404, ...) is the setup's: the batch fails and waits for a fix.
+_SPLITTABLE_STATUS = {400, 413}
 # Row keys that are not document fields (the Kafka position goes in as one ``kafka`` object).
 _NOT_IN_DOCUMENT = frozenset({"error", "value", "topic", "partition", "offset", "ingested_at", "exception"})
 
@@ -37,6 +48,8 @@ class SinkSettings:
     """Where the sink writes, from the configuration (a plain dataclass: it is pickled to Spark's workers).
 
     :param index_prefix: ``config.indices.logs``; ``dlq_topic``, ``classified_topic``: ``config.topics``.
+    :param bulk_max_bytes: the most document bytes in one bulk request, whatever ``chunk_size`` allows
+        (Elasticsearch refuses a request over ``http.max_content_length``, 100 MB by default).
     """
 
     es_url: str
@@ -47,14 +60,20 @@ class SinkSettings:
     max_retries: int
     dlq_topic: str
     classified_topic: str
+    bulk_max_bytes: int = 16 * 1024 * 1024
 
 
 # The Kafka records the sink hands back to Spark, whose own (JVM) Kafka writer sends them: kafka-python's
-# per-record cost was most of the sink's time. ``reason, stage, source, event_id`` become DLQ headers;
-# ``source`` also lets a re-run batch leave out what its first run sent (streaming.rerun).
-RECORD_COLUMNS = ("topic", "key", "value", "reason", "stage", "source", "event_id")
-RECORD_SCHEMA = "topic string, key binary, value binary, reason string, stage string, source string, event_id string"
-DLQ_HEADERS = ("reason", "stage", "source", "event_id")
+# per-record cost was most of the sink's time. ``reason`` and what follows become DLQ headers (the original
+# record's hash and size: see streaming.deadletter); ``source`` also lets a re-run batch leave out what its
+# first run sent (streaming.rerun).
+DLQ_HEADERS = ("reason", "stage", "source", "event_id", "original_sha256", "original_bytes")
+RECORD_COLUMNS = ("topic", "key", "value", *DLQ_HEADERS)
+RECORD_SCHEMA = "topic string, key binary, value binary, " + ", ".join(f"{h} string" for h in DLQ_HEADERS)
+# A Kafka timestamp is trusted this far from the batch's time: a job catching up on the topic's retention
+# (7 days), and clocks a little ahead.
+_ARRIVAL_PAST = timedelta(days=7)
+_ARRIVAL_AHEAD = timedelta(hours=1)
 
 
 def source_id(topic: str, partition: int, offset: int) -> str:
@@ -73,7 +92,8 @@ def _client(settings: SinkSettings) -> Elasticsearch:
 
 
 def document(row: dict[str, Any], processed_at: datetime) -> dict[str, Any]:
-    """The Elasticsearch document for a parsed, labelled row (None-valued fields left out).
+    """The Elasticsearch document for a parsed, labelled row (None-valued fields left out), within
+    streaming.bounds' limits.
 
     :param row: a row of the parse stage (streaming.parse), labelled by the classify stage.
     :param processed_at: when this batch was processed.
@@ -85,7 +105,7 @@ def document(row: dict[str, Any], processed_at: datetime) -> dict[str, Any]:
     doc["processed_at"] = rfc3339(processed_at)
     if row.get("exception"):
         doc["exception"] = {k: v for k, v in row["exception"].items() if v is not None}
-    return doc
+    return dict(bounded(doc))
 
 
 def _source(row: dict[str, Any]) -> str:
@@ -93,9 +113,26 @@ def _source(row: dict[str, Any]) -> str:
 
 
 def _dead_letter(settings: SinkSettings, row: dict[str, Any], stage: str, reason: str) -> tuple[Any, ...]:
-    # The original bytes go through untouched; the why travels in headers.
-    value = row.get("value") or b""
-    return (settings.dlq_topic, None, value, reason[:2000], stage, _source(row), row.get("event_id") or "")
+    # What the DLQ keeps of the record is streaming.deadletter's decision; the why travels in headers.
+    value, original = dead_letter_value(row.get("value"))
+    return (
+        settings.dlq_topic,
+        None,
+        value,
+        redacted_reason(reason),
+        stage,
+        _source(row),
+        row.get("event_id") or "",
+        original["original_sha256"],
+        original["original_bytes"],
+    )
+
+
+def _index_time(ingested_at: datetime, batch_at: datetime) -> datetime:
+    """The time whose day is the document's index: its Kafka timestamp, unless that is far from the batch's."""
+    if batch_at - _ARRIVAL_PAST <= ingested_at <= batch_at + _ARRIVAL_AHEAD:
+        return ingested_at
+    return batch_at
 
 
 @dataclass(frozen=True)
@@ -105,10 +142,19 @@ class _Action:
     row: dict[str, Any]
     action: str
     source: str
+    encoded: bytes
+    key: bytes
+
+
+class _Refused(Exception):
+    """Elasticsearch refused a whole bulk request (not for being busy): a retry would get the same answer."""
 
 
 def _bulk_with_retries(es: Elasticsearch, settings: SinkSettings, actions: list[_Action]) -> dict[int, str]:
-    """Index the documents; returns the reason for each position Elasticsearch refused."""
+    """Index the documents; returns the reason for each position Elasticsearch refused.
+
+    :raises _Refused: Elasticsearch refused the whole request, e.g. 413 for its size.
+    """
     pending = list(range(len(actions)))
     refused: dict[int, str] = {}
     backoff = Backoff(initial_s=0.5, max_s=30.0, jitter=0.2)
@@ -132,6 +178,10 @@ def _bulk_with_retries(es: Elasticsearch, settings: SinkSettings, actions: list[
                     )
         except (TransportError, ApiError) as exc:
             status = getattr(exc, "status_code", None) or getattr(getattr(exc, "meta", None), "status", None)
+            if isinstance(exc, ApiError) and status in _SPLITTABLE_STATUS:
+                raise _Refused(
+                    f"elasticsearch refused the bulk request holding the document ({status}): {exc}"
+                ) from exc
             if isinstance(exc, ApiError) and status not in _RETRYABLE_STATUS:
                 raise SinkError(f"Elasticsearch bulk request failed ({status}): {exc}") from exc
             retry = pending
@@ -149,34 +199,78 @@ def _bulk_with_retries(es: Elasticsearch, settings: SinkSettings, actions: list[
     return refused
 
 
-def index_rows(rows: list[dict[str, Any]], settings: SinkSettings, processed_at: datetime) -> pd.DataFrame:
+def _index(es: Elasticsearch, settings: SinkSettings, actions: list[_Action]) -> dict[int, str]:
+    """Index the documents; a request refused whole is split in halves until the refused documents stand alone.
+
+    :returns: the reason for each position that can never be written.
+    """
+    try:
+        return _bulk_with_retries(es, settings, actions)
+    except _Refused as exc:
+        if len(actions) == 1:
+            return {0: str(exc)}
+        half = len(actions) // 2
+        logger.warning('elasticsearch refused a bulk request, splitting it docs=%d error="%s"', len(actions), exc)
+        refused = _index(es, settings, actions[:half])
+        return refused | {half + i: reason for i, reason in _index(es, settings, actions[half:]).items()}
+
+
+def _write(es: Elasticsearch, settings: SinkSettings, actions: list[_Action]) -> list[tuple[Any, ...]]:
+    """Index one bulk request's documents; returns their Kafka records: classified, or dead-lettered."""
+    refused = _index(es, settings, actions)
+    records = []
+    for position, item in enumerate(actions):
+        if position in refused:
+            records.append(_dead_letter(settings, item.row, "index", refused[position]))
+        else:
+            records.append(
+                (settings.classified_topic, item.key, item.encoded, None, None, _source(item.row), None, None, None)
+            )
+    return records
+
+
+def index_rows(
+    rows: list[dict[str, Any]], settings: SinkSettings, processed_at: datetime, batch_at: datetime
+) -> pd.DataFrame:
     """Index parsed, labelled rows into Elasticsearch; returns the Kafka records that follow from it.
 
     Those are, in :data:`RECORD_COLUMNS`, each indexed document for ``topics.classified`` (live tail and
     rules, so only once Elasticsearch has it), and each bad record or refused document for ``topics.dlq``.
+    Bulk requests hold at most ``chunk_size`` documents and ``bulk_max_bytes`` bytes.
 
     :param rows: rows of the parse stage, labelled by the classify stage.
     :param settings: where to write.
     :param processed_at: when this batch was processed.
+    :param batch_at: the time Spark logged for the batch, the same when it re-runs it: the index of a document
+        whose Kafka timestamp is not trusted.
     :raises SinkError: when Elasticsearch stays unavailable through every retry.
     """
     es = _client(settings)
-    records = []
-    for start in range(0, len(rows), settings.chunk_size):
-        actions = []
-        for row in rows[start : start + settings.chunk_size]:
-            if row["error"]:
-                records.append(_dead_letter(settings, row, "parse", row["error"]))
-                continue
-            index = index_name(row["ingested_at"], settings.index_prefix)
-            action = json.dumps({"index": {"_index": index, "_id": row["event_id"]}})
-            source = json.dumps(document(row, processed_at), ensure_ascii=False, default=str)
-            actions.append(_Action(row, action, source))
-        refused = _bulk_with_retries(es, settings, actions) if actions else {}
-        for position, item in enumerate(actions):
-            if position in refused:
-                records.append(_dead_letter(settings, item.row, "index", refused[position]))
-            else:
-                key, value = item.row["service"].encode(), item.source.encode()
-                records.append((settings.classified_topic, key, value, None, None, _source(item.row), None))
+    records: list[tuple[Any, ...]] = []
+    chunk: list[_Action] = []
+    chunk_bytes = 0
+    for row in rows:
+        if row["error"]:
+            records.append(_dead_letter(settings, row, "parse", row["error"]))
+            continue
+        doc = document(row, processed_at)
+        source = json.dumps(doc, ensure_ascii=False, default=str)
+        encoded = source.encode()
+        if len(encoded) > MAX_DOCUMENT_BYTES:
+            reason = (
+                f"the document is {len(encoded)} bytes even with its long fields cut, "
+                f"over the limit of {MAX_DOCUMENT_BYTES}; send fewer or shorter attributes"
+            )
+            records.append(_dead_letter(settings, row, "index", reason))
+            continue
+        if chunk and (len(chunk) >= settings.chunk_size or chunk_bytes + len(encoded) > settings.bulk_max_bytes):
+            records += _write(es, settings, chunk)
+            chunk, chunk_bytes = [], 0
+        index = index_name(_index_time(row["ingested_at"], batch_at), settings.index_prefix)
+        action = json.dumps({"index": {"_index": index, "_id": row["event_id"]}})
+        # The Kafka key is the service as indexed: cut like every other string.
+        chunk.append(_Action(row, action, source, encoded, doc["service"].encode()))
+        chunk_bytes += len(encoded) + len(action) + 2
+    if chunk:
+        records += _write(es, settings, chunk)
     return pd.DataFrame(records, columns=list(RECORD_COLUMNS))

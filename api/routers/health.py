@@ -1,4 +1,9 @@
-"""``GET /health`` (open, no token) and ``GET /metrics`` (Prometheus text)."""
+"""``GET /health`` (open, no token) and ``GET /metrics`` (Prometheus text).
+
+``/health`` is open so probes need no token; when tokens are required, a caller without one gets only the
+overall status (addresses, paths, pids and job errors are for signed-in callers). Elasticsearch and Kafka are
+asked at most once per ``HEALTH_CACHE_S``, so a flood of probes is not a flood of backend calls.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,10 @@ from typing import Annotated, Any
 
 import elastic_transport
 import elasticsearch
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.auth import identity_of
 from api.metrics import CONTENT_TYPE_LATEST
 from api.state import AppState, get_state
 from api.tail import HubStatus
@@ -24,6 +30,7 @@ __all__ = ["router", "read_status_file", "overall"]
 router = APIRouter(tags=["health"])
 
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
+HEALTH_CACHE_S = 2.0
 
 
 def read_status_file(path: Path, stale_s: float, what: str, now: datetime | None = None) -> dict[str, Any]:
@@ -114,16 +121,20 @@ async def _kafka_health(state: AppState) -> dict[str, Any]:
     summary="Health of Kafka, Elasticsearch, the streaming job and the alert consumer",
     responses={503: {"description": "Elasticsearch is down, so search cannot work."}},
 )
-async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
+async def health(request: Request, state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
     """Overall ``ok``, ``degraded`` or ``down`` (503), with each component's status and a sentence."""
     stale_s = state.config.api.health_stale_s
     var_dir = state.config.var_dir
-    es_part, kafka_part = await asyncio.gather(_es_health(state), _kafka_health(state))
+    async with state.health_lock:
+        checked_at, backends = state.health_cache
+        if time.monotonic() - checked_at > HEALTH_CACHE_S:
+            es_part, kafka_part = await asyncio.gather(_es_health(state), _kafka_health(state))
+            backends = {"elasticsearch": es_part, "kafka": kafka_part}
+            state.health_cache = (time.monotonic(), backends)
     hub = state.hub
     tail_status = OK if hub.status in (HubStatus.IDLE, HubStatus.LIVE, HubStatus.STARTING) else DEGRADED
     components = {
-        "elasticsearch": es_part,
-        "kafka": kafka_part,
+        **backends,
         "streaming": read_status_file(status_path(var_dir, "streaming"), stale_s, "streaming job"),
         "alerting": read_status_file(status_path(var_dir, "alerting"), stale_s, "alert consumer"),
         "live_tail": {
@@ -134,8 +145,11 @@ async def health(state: Annotated[AppState, Depends(get_state)]) -> JSONResponse
         },
     }
     status = overall(components)
-    body = {"status": status, "checked_at": rfc3339(datetime.now(UTC)), "components": components}
-    return JSONResponse(body, status_code=503 if status == DOWN else 200)
+    code = 503 if status == DOWN else 200
+    checked = rfc3339(datetime.now(UTC))
+    if state.auth_required and identity_of(request.scope).method == "none":
+        return JSONResponse({"status": status, "checked_at": checked}, status_code=code)
+    return JSONResponse({"status": status, "checked_at": checked, "components": components}, status_code=code)
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

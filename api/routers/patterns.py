@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import BadRequestError
-from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
 from api.timerange import RangeFrom, RangeTo, TimeRange, choose_interval_ms, format_interval, resolve_range
@@ -166,14 +165,7 @@ async def log_patterns(
     time_range = resolve_range(from_, to)
     step_ms = choose_interval_ms(time_range.span_ms, buckets)
     body = patterns_body(filters, time_range, step_ms, size, state.config.api.search_timeout_ms)
-    es = state.async_es()
-    result = await es_call(
-        es.options(request_timeout=state.es_timeout_s).search(
-            index=state.index, ignore_unavailable=True, allow_no_indices=True, **body
-        ),
-        "patterns query",
-        state.config.es.url,
-    )
+    result = await state.search_logs("patterns query", **body)
     keys = bucket_starts(time_range, step_ms)
     templates = result.get("aggregations", {}).get("templates", {})
     patterns = sorted(

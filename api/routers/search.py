@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import BadRequestError
-from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
 from api.timerange import RangeFrom, RangeTo, TimeRange, resolve_range
@@ -186,14 +185,7 @@ async def search_logs(
         timeout_ms=state.config.api.search_timeout_ms,
         search_after=decode_cursor(search_after) if search_after else None,
     )
-    es = state.async_es()
-    result = await es_call(
-        es.options(request_timeout=state.es_timeout_s).search(
-            index=state.index, ignore_unavailable=True, allow_no_indices=True, **body
-        ),
-        "search",
-        state.config.es.url,
-    )
+    result = await state.search_logs("search", **body)
     raw_hits = result.get("hits", {}).get("hits", [])
     total = result.get("hits", {}).get("total", {"value": 0, "relation": "eq"})
     next_cursor = encode_cursor(raw_hits[-1]["sort"]) if len(raw_hits) == size and raw_hits else None

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from api.auth import COOKIE_NAME, identity_of, request_headers, same_origin
+from api.auth import COOKIE_NAME, identity_of, same_origin
 from api.errors import AuthError, ForbiddenError
 from api.state import AppState, get_state
 
@@ -26,11 +26,12 @@ class Me(BaseModel):
     name: str
     method: str
     auth_required: bool
+    scopes: list[str]
 
 
 @router.post("/auth/login", status_code=204, summary="Sign in a browser with an API token")
 async def login(body: LoginIn, request: Request, state: Annotated[AppState, Depends(get_state)]) -> Response:
-    if not same_origin(request_headers(request.scope), state.config.api.public_url):
+    if not same_origin(request.scope, state.config.api.public_url):
         raise ForbiddenError("This sign-in comes from another site: open the dashboard from its own address.")
     if state.tokens.verify(body.token.strip()) is None:
         raise AuthError("The API token is unknown or revoked: create one with 'python -m api tokens create NAME'.")
@@ -58,4 +59,4 @@ async def logout() -> Response:
 @router.get("/auth/me", response_model=Me, summary="Who the API thinks you are")
 async def me(request: Request, state: Annotated[AppState, Depends(get_state)]) -> Me:
     ident = identity_of(request.scope)
-    return Me(name=ident.name, method=ident.method, auth_required=state.auth_required)
+    return Me(name=ident.name, method=ident.method, auth_required=state.auth_required, scopes=list(ident.scopes))

@@ -1,28 +1,32 @@
-"""``/silences``: list, create and delete alert silences (the store is :mod:`core.silences`)."""
+"""``/silences``: list, create and delete alert silences (the store is :mod:`core.silences`).
+
+Creating or ending a silence needs the ``silence`` scope; a silence of a whole category (no rule, no service)
+lasts at most ``MAX_BROAD_SILENCE_S``, so a mistake or a misused token cannot mute, say, security for a month.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import Annotated, Any, TypeVar
+import logging
+from typing import Annotated, Any
 
-import elastic_transport
-import elasticsearch
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, model_validator
 
-from api.auth import identity_of
-from api.errors import BadRequestError, NotFoundError, UpstreamError
+from api.auth import identity_of, require_scope
+from api.errors import BadRequestError, NotFoundError
+from api.es import es_result
 from api.state import AppState, get_state
 from core.errors import InvalidSilence
 from core.silences import AsyncSilenceStore, new_silence
 
-__all__ = ["router", "SilenceIn", "MAX_SILENCE_S"]
+__all__ = ["router", "SilenceIn", "MAX_SILENCE_S", "MAX_BROAD_SILENCE_S"]
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["alerts"])
 
 MAX_SILENCE_S = 30 * 86400
-
-T = TypeVar("T")
+MAX_BROAD_SILENCE_S = 4 * 3600
 
 
 class SilenceIn(BaseModel):
@@ -39,22 +43,16 @@ class SilenceIn(BaseModel):
         return self
 
 
+def _bounded(body: SilenceIn) -> None:
+    if not (body.rule or body.service) and body.duration_s > MAX_BROAD_SILENCE_S:
+        raise BadRequestError(
+            f"A silence of a whole category lasts at most {MAX_BROAD_SILENCE_S // 3600} hours: "
+            "shorten duration_s, or name the rule or service to silence for longer."
+        )
+
+
 def _store(state: AppState) -> AsyncSilenceStore:
     return AsyncSilenceStore(state.async_es(), state.config.indices.silences, state.config.es.request_timeout_s)
-
-
-async def _call(state: AppState, call: Awaitable[T]) -> T:
-    """Await one silence-store call, its Elasticsearch failures turned into one-sentence API errors."""
-    try:
-        return await call
-    except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as exc:
-        raise UpstreamError(
-            f"Elasticsearch at {state.config.es.url} did not answer: start it (make run) or check es.url."
-        ) from exc
-    except elasticsearch.ApiError as exc:
-        raise UpstreamError(
-            f"Elasticsearch answered {exc.meta.status} while storing silences: try again shortly."
-        ) from exc
 
 
 @router.get("/silences", summary="Active silences (and expired ones on request)")
@@ -62,7 +60,9 @@ async def list_silences(
     state: Annotated[AppState, Depends(get_state)],
     include_expired: Annotated[bool, Query()] = False,
 ) -> list[dict[str, Any]]:
-    items = await _call(state, _store(state).search(include_expired=include_expired))
+    items = await es_result(
+        _store(state).search(include_expired=include_expired), "silences request", state.config.es.url
+    )
     return [s.to_dict() for s in items]
 
 
@@ -72,6 +72,8 @@ async def create_silence(
     request: Request,
     state: Annotated[AppState, Depends(get_state)],
 ) -> dict[str, Any]:
+    require_scope(request.scope, "silence")
+    _bounded(body)
     try:
         silence = new_silence(
             rule=body.rule,
@@ -83,7 +85,7 @@ async def create_silence(
         )
     except InvalidSilence as exc:
         raise BadRequestError(str(exc)) from exc
-    return (await _call(state, _store(state).create(silence))).to_dict()
+    return (await es_result(_store(state).create(silence), "silences request", state.config.es.url)).to_dict()
 
 
 @router.delete(
@@ -94,8 +96,11 @@ async def create_silence(
 )
 async def delete_silence(
     silence_id: str,
+    request: Request,
     state: Annotated[AppState, Depends(get_state)],
 ) -> Response:
-    if not await _call(state, _store(state).delete(silence_id)):
+    require_scope(request.scope, "silence")
+    if not await es_result(_store(state).delete(silence_id), "silences request", state.config.es.url):
         raise NotFoundError(f"No silence has id '{silence_id[:80]}': list them with GET /silences.")
+    logger.info("silence ended id=%r by=%r", silence_id, identity_of(request.scope).name)
     return Response(status_code=204)

@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.es import es_call
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
 from api.timerange import RangeFrom, RangeTo, TimeRange, choose_interval_ms, format_interval, resolve_range
@@ -65,20 +64,13 @@ async def log_stats(
     """How many logs match, and the top values of each field (for one-click filters)."""
     time_range = resolve_range(from_, to)
     size = state.config.api.stats_max_buckets
-    es = state.async_es()
-    result = await es_call(
-        es.options(request_timeout=state.es_timeout_s).search(
-            index=state.index,
-            ignore_unavailable=True,
-            allow_no_indices=True,
-            size=0,
-            track_total_hits=True,
-            query=filters.es_query(time_range),
-            timeout=f"{state.config.api.search_timeout_ms}ms",
-            aggs={f: {"terms": {"field": f, "size": size}} for f in STAT_FIELDS},
-        ),
+    result = await state.search_logs(
         "stats query",
-        state.config.es.url,
+        size=0,
+        track_total_hits=True,
+        query=filters.es_query(time_range),
+        timeout=f"{state.config.api.search_timeout_ms}ms",
+        aggs={f: {"terms": {"field": f, "size": size}} for f in STAT_FIELDS},
     )
     aggs = result.get("aggregations", {})
     return StatsResponse(
@@ -139,14 +131,7 @@ async def log_trends(
     time_range = resolve_range(from_, to)
     step_ms = choose_interval_ms(time_range.span_ms, buckets)
     body = trends_body(filters, time_range, step_ms, split, state.config.api.search_timeout_ms)
-    es = state.async_es()
-    result = await es_call(
-        es.options(request_timeout=state.es_timeout_s).search(
-            index=state.index, ignore_unavailable=True, allow_no_indices=True, **body
-        ),
-        "trends query",
-        state.config.es.url,
-    )
+    result = await state.search_logs("trends query", **body)
     raw = result.get("aggregations", {}).get("over_time", {}).get("buckets", [])
     totals: dict[str, int] = {}
     out: list[Bucket] = []

@@ -10,7 +10,8 @@ Protocol (server to client, JSON text frames)::
 
 Filters are query parameters (``q``, ``service``, ``level``, ``category``, ``host``); the time range does not
 apply. Browsers authenticate with the login cookie or the subprotocol ``bearer.<token>`` next to
-``logwatch``. A disconnect is normal and ends the handler quietly.
+``logwatch``. One identity holds at most ``api.ws_max_clients_per_identity`` tails, and a tail opened with a
+token is closed (1008) soon after that token is revoked. A disconnect is normal and ends the handler quietly.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, WebSocket
 
+from api.auth import Identity, identity_of
 from api.errors import ApiError
 from api.filters import LogFilter
 from api.state import AppState, get_state
@@ -36,6 +38,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter(tags=["logs"])
 
 SUBPROTOCOL = "logwatch"
+CREDENTIAL_RECHECK_S = 5.0
 
 
 class ConnState(enum.Enum):
@@ -58,6 +61,12 @@ async def _receive_loop(websocket: WebSocket) -> None:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
             return
+
+
+async def _until_revoked(state: AppState, ident: Identity) -> None:
+    # Authentication happens once, at connect; a stream must not outlive its token.
+    while state.tokens.known(ident.token_sha256):
+        await asyncio.sleep(CREDENTIAL_RECHECK_S)
 
 
 async def _refuse(websocket: WebSocket, subprotocol: str | None, code: int, sentence: str) -> None:
@@ -83,16 +92,26 @@ async def ws_logs(websocket: WebSocket, state: Annotated[AppState, Depends(get_s
         await _refuse(websocket, subprotocol, 1008, exc.detail)
         return
     hub = state.hub
-    if len(hub.clients) >= state.config.api.ws_max_clients:
+    api = state.config.api
+    ident = identity_of(websocket.scope)
+    if len(hub.clients) >= api.ws_max_clients:
         await _refuse(
             websocket,
             subprotocol,
             1013,
-            f"The live tail has its maximum of {state.config.api.ws_max_clients} clients: try again later.",
+            f"The live tail has its maximum of {api.ws_max_clients} clients: try again later.",
+        )
+        return
+    if sum(1 for c in hub.clients if c.owner == ident.key) >= api.ws_max_clients_per_identity:
+        await _refuse(
+            websocket,
+            subprotocol,
+            1013,
+            f"'{ident.name}' already has {api.ws_max_clients_per_identity} live tails open: close one first.",
         )
         return
     conn = ConnState.CONNECTING
-    client = hub.subscribe(filters.predicate(), state.config.api.ws_queue_size)
+    client = hub.subscribe(filters.predicate(), api.ws_queue_size, ident.key)
     tasks: set[asyncio.Task[None]] = set()
     try:
         await websocket.accept(subprotocol=subprotocol)
@@ -113,7 +132,12 @@ async def ws_logs(websocket: WebSocket, state: Annotated[AppState, Depends(get_s
             asyncio.create_task(_send_loop(websocket, client, state)),
             asyncio.create_task(_receive_loop(websocket)),
         }
+        revoked = asyncio.create_task(_until_revoked(state, ident)) if ident.token_sha256 else None
+        if revoked is not None:
+            tasks.add(revoked)
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        if revoked in done:
+            await websocket.close(code=1008, reason="The API token was revoked: sign in again.")
         for task in done:
             error = task.exception()
             if error is not None and conn == ConnState.OPEN:

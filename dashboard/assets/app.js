@@ -8,6 +8,7 @@ import { Patterns } from "./patterns.js";
 import { Results, renderDocument } from "./results.js";
 import { apiParams, FIELDS, readState, toSearch } from "./state.js";
 import { Tail } from "./tail.js";
+import { renderWhy } from "./why.js";
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -210,6 +211,7 @@ async function renderDoc() {
       onClose: () => navigate({ doc: "" }),
       link: window.location.href,
     });
+    renderWhy(els.doc.querySelector(".why"), hit.event_id);
     els.doc.querySelector(".close")?.focus();
   } catch (err) {
     clear(els.doc).appendChild(h("p", { class: "error" }, err.message));

@@ -60,7 +60,8 @@ export class Results {
   }
 }
 
-// The document view: key fields with filter buttons, and the whole document as JSON text.
+// The document view: key fields with filter buttons, a place for the why (why.js), and the whole document as
+// JSON text.
 export function renderDocument(container, hit, { onFilter, onClose, link }) {
   clear(container);
   const doc = hit.doc;
@@ -76,5 +77,6 @@ export function renderDocument(container, hit, { onFilter, onClose, link }) {
     h("button", { type: "button", class: "close", "aria-label": "Close document", onclick: onClose }, "✕")));
   container.appendChild(h("p", { class: "doc-message" }, String(doc.message ?? "")));
   container.appendChild(h("table", { class: "doc-fields" }, h("tbody", {}, rows)));
+  container.appendChild(h("section", { class: "why", "data-testid": "doc-why" }));
   container.appendChild(h("pre", { class: "json", "data-testid": "doc-json" }, JSON.stringify(doc, null, 2)));
 }

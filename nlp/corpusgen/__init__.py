@@ -16,6 +16,7 @@ from nlp.corpusgen.sources_cloud import SOURCES as _CLOUD
 from nlp.corpusgen.sources_commerce import SOURCES as _COMMERCE
 from nlp.corpusgen.sources_compute_ui import SOURCES as _COMPUTE_UI
 from nlp.corpusgen.sources_data import SOURCES as _DATA
+from nlp.corpusgen.sources_domains import SOURCES as _DOMAINS
 from nlp.corpusgen.sources_more import SOURCES as _MORE
 from nlp.corpusgen.sources_network import SOURCES as _NETWORK
 from nlp.corpusgen.sources_os import SOURCES as _OS
@@ -67,6 +68,7 @@ ALL_SOURCES: list[Source] = _merge(
         *_NETWORK,
         *_RUNTIME,
         *_COMMERCE,
+        *_DOMAINS,
         *_SERVICES,
         *_CLOUD,
         *_MORE,

@@ -45,6 +45,11 @@ _PRODUCTS = (
     "running shoes|wireless headphones|coffee grinder|yoga mat|4K monitor|desk lamp|backpack|phone case|"
     "espresso beans|winter jacket|USB-C cable|standing desk|kids bike|air fryer|novel paperback"
 ).split("|")
+_TITLES = (
+    "Night Drive|Ocean Deep|The Long Way Home|Morning Focus|Summer Hits 2024|Weekly Discoveries|Late Night Jazz|"
+    "Intro to Statistics|Python for Beginners|Advanced Excel|Marathon Training Plan|Hamlet|Sourdough Basics|"
+    "Two-bedroom flat in Leith|Senior Backend Engineer|Rock Classics|Kids Cartoons|True Crime Weekly"
+).split("|")
 _PLANS = "free basic pro premium business enterprise team starter annual monthly".split()
 _CURRENCIES = "USD EUR GBP JPY CHF CAD AUD SEK BRL INR".split()
 _COUNTRIES = "US DE FR GB NL ES IT BR IN JP CA AU SE PL".split()
@@ -236,4 +241,17 @@ FILLERS: dict[str, Filler] = {
     ),
     "level": _pick(["INFO", "WARN", "ERROR", "DEBUG", "NOTICE", "CRITICAL"]),
     "customer": lambda rng: rng.choice(["cus_", "C", "cust-", ""]) + str(rng.randint(1000, 9_999_999)),
+    # Application user ids as services print them (u461083, usr_8f2a91c0, 88231).
+    "uid": lambda rng: rng.choice(
+        [
+            f"u{rng.randint(10_000, 999_999)}",
+            f"usr_{_hex(8)(rng)}",
+            str(rng.randint(100, 9_999_999)),
+            f"user-{rng.randint(1, 99999)}",
+        ]
+    ),
+    "ref": lambda rng: (
+        f"{rng.choice(['BK', 'RSV', 'INV', 'SUB', 'TRX', 'CLM', 'SHP', 'TKT', 'APT'])}-{rng.randint(10000, 9999999)}"
+    ),
+    "title": _pick(_TITLES),
 }

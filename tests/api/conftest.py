@@ -73,11 +73,19 @@ def seeded_prefix(es_client: Elasticsearch, seeded_now: datetime) -> str:
 
 @pytest.fixture
 def app_factory(tmp_path: Path) -> Iterator[AppFactory]:
-    """Builds a TestClient (lifespan running) for a config; closed at the end of the test."""
+    """Builds a TestClient (lifespan running) for a config; closed at the end of the test.
+
+    It calls as a local browser would (loopback peer, ``Host: 127.0.0.1:8000``): with auth off the API answers
+    nothing else.
+    """
     clients: list[TestClient] = []
 
     def build(config: Config | None = None, **kwargs: Any) -> TestClient:
-        client = TestClient(create_app(config or make_config(tmp_path), **kwargs))
+        client = TestClient(
+            create_app(config or make_config(tmp_path), **kwargs),
+            base_url="http://127.0.0.1:8000",
+            client=("127.0.0.1", 50000),
+        )
         client.__enter__()
         clients.append(client)
         return client

@@ -39,7 +39,7 @@ def bearer(token: str) -> dict[str, str]:
 
 def test_auth_not_required_on_loopback_by_default(app_factory: AppFactory, tmp_path: Path) -> None:
     me = app_factory(make_config(tmp_path)).get("/auth/me").json()
-    assert me == {"name": "anonymous", "method": "none", "auth_required": False}
+    assert me == {"name": "anonymous", "method": "none", "auth_required": False, "scopes": ["read", "silence"]}
 
 
 @pytest.mark.parametrize("overrides", [{"host": "0.0.0.0"}, {"public_url": "https://logs.example.com"}])
@@ -106,7 +106,7 @@ def test_auth_cookie_sign_in_and_cross_site_refusal(secured: TestClient, token_s
     assert secured.post("/auth/login", json={"token": "lw_wrong"}).status_code == 401
     evil = secured.post("/auth/login", json={"token": token}, headers={"Origin": "https://evil.example"})
     assert evil.status_code == 403
-    response = secured.post("/auth/login", json={"token": token}, headers={"Origin": "http://testserver"})
+    response = secured.post("/auth/login", json={"token": token}, headers={"Origin": "http://127.0.0.1:8000"})
     assert response.status_code == 204
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
@@ -232,3 +232,46 @@ def test_api_reference_is_served_without_a_cdn(app_factory: AppFactory, tmp_path
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
     assert client.get("/docs-assets/swagger-ui.css").status_code == 200
     assert client.get("/redoc").status_code == 404
+
+
+def test_auth_token_file_is_private_even_after_a_stale_tmp_file(token_store: TokenStore) -> None:
+    # Audit L11: O_CREAT keeps the mode of a tokens.tmp left behind, and os.replace carries it over.
+    token_store.path.parent.mkdir(parents=True)
+    stale = token_store.path.with_suffix(".tmp")
+    stale.write_text("{}")
+    stale.chmod(0o644)
+    token_store.create("alice")
+    assert oct(token_store.path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_access_identities_silence_only_when_listed(
+    app_factory: AppFactory, tmp_path: Path, access_keys: AccessKeys
+) -> None:
+    # Audit M5: with Access in front ("everyone in the org"), every viewer could silence alerting.
+    def client(silencers: str) -> TestClient:
+        config = make_config(
+            tmp_path, access_team_domain=TEAM, access_audience=AUD, rate_limit_per_s=0, access_silencers=silencers
+        )
+        return app_factory(config, access_transport=httpx.MockTransport(access_keys.handler))
+
+    jwt_header = {"Cf-Access-Jwt-Assertion": access_keys.token()}
+    viewer = client("")
+    assert viewer.get("/auth/me", headers=jwt_header).json()["scopes"] == ["read"]
+    assert viewer.delete("/silences/abc", headers=jwt_header).status_code == 403
+    oncall = client("someone@example.com, OPS@example.com")
+    assert oncall.get("/auth/me", headers=jwt_header).json()["scopes"] == ["read", "silence"]
+
+
+def test_access_keys_outage_keeps_the_cached_keys(
+    app_factory: AppFactory, tmp_path: Path, access_keys: AccessKeys
+) -> None:
+    # Audit L5: once the key cache expired, a Cloudflare outage refused every Access login with 503.
+    config = make_config(
+        tmp_path, access_team_domain=TEAM, access_audience=AUD, rate_limit_per_s=0, access_jwks_ttl_s=0
+    )
+    client = app_factory(config, access_transport=httpx.MockTransport(access_keys.handler))
+    header = {"Cf-Access-Jwt-Assertion": access_keys.token()}
+    assert client.get("/auth/me", headers=header).status_code == 200
+    access_keys.down = True
+    assert [client.get("/auth/me", headers=header).status_code for _ in range(3)] == [200, 200, 200]
+    assert access_keys.fetches == 2  # one failed re-fetch, then none for a while

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from api.routers.health import overall, read_status_file
+from api.tokens import TokenStore
 from tests.api.conftest import AppFactory, make_config
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -43,7 +44,7 @@ def test_health_overall_rules() -> None:
 
 
 def test_health_everything_down_is_503_and_open(app_factory: AppFactory, tmp_path: Path) -> None:
-    client = app_factory(make_config(tmp_path, auth="required"))
+    client = app_factory(make_config(tmp_path))
     response = client.get("/health")
     assert response.status_code == 503
     body = response.json()
@@ -73,3 +74,17 @@ def test_metrics_is_prometheus_text(app_factory: AppFactory, tmp_path: Path) -> 
     assert "# TYPE logwatch_api_requests_total counter" in text
     assert 'logwatch_api_requests_total{method="GET",route="/auth/me",status="200"} 1.0' in text
     assert "logwatch_api_ws_clients 0.0" in text
+
+
+def test_health_tells_callers_without_a_token_only_the_status(app_factory: AppFactory, tmp_path: Path) -> None:
+    # Audit L3: the open /health gave anyone (a tunnel included) addresses, var/ paths, pids and job errors.
+    client = app_factory(make_config(tmp_path, auth="required", rate_limit_per_s=0))
+    anonymous = client.get("/health")
+    assert anonymous.status_code == 503 and set(anonymous.json()) == {"status", "checked_at"}
+    state = client.app.state.logwatch  # type: ignore[attr-defined]
+    checked_at = state.health_cache[0]
+    token = TokenStore.for_var_dir(tmp_path).create("ops")
+    full = client.get("/health", headers={"Authorization": f"Bearer {token}"}).json()
+    assert full["components"]["kafka"]["status"] == "down"
+    # The backends were asked once for both answers: a flood of probes is not a flood of ES and Kafka calls.
+    assert state.health_cache[0] == checked_at

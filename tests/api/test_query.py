@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.errors import QuerySyntaxError
 from api.query import And, Field, Not, Or, Text, parse, to_es, to_predicate
+from core.config import REPO_ROOT
 
 DOC = {
     "message": "Payment declined for order 42: card expired",
@@ -158,4 +162,77 @@ def test_query_arbitrary_unicode_never_crashes(text: str) -> None:
         node = parse(text)
     except QuerySyntaxError:
         return
+    to_predicate(node)(DOC)
+
+
+REDOS_LINE = (
+    "Payment authorized for order ord_42 amount=42.50 currency=EUR customer=c_1337 card=visa "
+    "latency_ms=87 request_id=5e8f0c1d2b3a49f6a7e8d9c0b1a2f3e4 region=eu-west-1 attempt=1"
+)
+
+
+def test_query_tail_wildcard_is_linear_not_backtracking() -> None:
+    # Audit H1: `*?` pairs became `.*.` in one regex, which backtracks exponentially (5 pairs: ~60 s per line).
+    # The child process would run for years before the fix; a generous timeout only bounds a hang.
+    code = (
+        "from api.query import parse, to_predicate\n"
+        f"doc = {{'message': {REDOS_LINE!r}, 'attributes': {{'note': {REDOS_LINE!r} * 5}}}}\n"
+        "for q in ('message.keyword:ord' + '*?' * 12 + '*qqq', 'attributes.note:Pay' + '*?' * 12 + '*qqq'):\n"
+        "    assert to_predicate(parse(q))(doc) is False\n"
+        "assert to_predicate(parse('message.keyword:Pay*?*?*ord_42*attempt=?'))(doc) is True\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "matches"),
+    [
+        ("a*b?c", "aXXbYc", True),
+        ("a*b?c", "abc", False),
+        ("*", "", True),
+        ("?", "", False),
+        ("a**c", "ac", True),
+        ("*a*a*a", "aaa", True),
+        ("*a*a*a", "aab", False),
+        ("a.b*", "a.bc", True),
+        ("a.b*", "axbc", False),
+        ("[ab]*", "[ab]x", True),
+        ("x?", "x\n", True),
+    ],
+)
+def test_query_wildcard_semantics_stay_those_of_es(pattern: str, value: str, matches: bool) -> None:
+    assert to_predicate(parse(f"service:{pattern}"))({"service": value}) is matches
+
+
+def test_query_wildcard_ignores_values_es_does_not_index() -> None:
+    # ES keeps keyword values up to 1,024 characters (ignore_above); the tail agrees with search.
+    assert to_predicate(parse("message.keyword:x*"))({"message": "x" * 1025}) is False
+    assert to_predicate(parse("message.keyword:x*"))({"message": "x" * 1024}) is True
+
+
+@pytest.mark.parametrize(
+    "query", ["message.keyword:*timeout*", "attributes.user:?lice", "trace_id:*abc", "event_id:?x"]
+)
+def test_query_leading_wildcard_on_per_line_fields_is_refused(query: str) -> None:
+    # Audit M2: a leading wildcard walks the whole terms dictionary of a field with one value per line.
+    with pytest.raises(QuerySyntaxError, match="starts with a wildcard"):
+        parse(query)
+
+
+def test_query_leading_wildcard_on_small_fields_and_wildcard_count() -> None:
+    assert parse("service:*-api") == Field("service", "wildcard", "*-api")
+    assert parse("message.keyword:Payment*") == Field("message.keyword", "wildcard", "Payment*")
+    parse(" ".join(f"service:a{i}*" for i in range(5)))
+    with pytest.raises(QuerySyntaxError, match="wildcard"):
+        parse(" ".join(f"service:a{i}*" for i in range(6)))
+
+
+@pytest.mark.parametrize("query", ["-" * 1999 + "x", "NOT " * 499 + "x"])
+def test_query_long_negation_chain_is_no_recursion_error(query: str) -> None:
+    # Audit L2: one recursion per NOT raised RecursionError, so /logs/search answered 500.
+    node = parse(query)
+    assert node == Not(Text("x"))  # an odd number of negations
+    assert parse("NOT NOT x") == Text("x")
+    to_es(node)
     to_predicate(node)(DOC)

@@ -19,7 +19,8 @@ from websockets.sync.client import ClientConnection, connect
 
 from api.app import create_app
 from api.tail import TailClient
-from tests.api.conftest import make_config
+from api.tokens import TokenStore
+from tests.api.conftest import AppFactory, make_config
 from tests.api.seed import make_doc
 from tests.api.server import running_server
 
@@ -179,3 +180,44 @@ def test_ws_slow_client_gets_a_drop_notice_not_a_growing_buffer(tail_server: tup
         assert drops and {n["type"] for n in notices} <= {"dropped", "status"}
         assert sum(n["count"] for n in drops) == dropped == drops[-1]["total"]
         assert received + dropped == total
+
+
+# ------------------------------------------------------------------------------------ who may stream
+
+
+def bearer_protocols(token: str) -> list[Any]:
+    return ["logwatch", f"bearer.{token}"]
+
+
+def test_ws_streams_per_identity_are_capped(app_factory: AppFactory, tmp_path: Path) -> None:
+    # Audit L7: the client limit was global, so one token could take every live-tail slot.
+    client = app_factory(
+        make_config(tmp_path, auth="required", rate_limit_per_s=0, ws_max_clients=10, ws_max_clients_per_identity=2)
+    )
+    store = TokenStore.for_var_dir(tmp_path)
+    greedy, other = store.create("greedy"), store.create("other")
+    with contextlib.ExitStack() as stack:
+        for _ in range(2):
+            ws = stack.enter_context(client.websocket_connect("/ws/logs", subprotocols=bearer_protocols(greedy)))
+            assert ws.receive_json()["type"] == "hello"
+        with client.websocket_connect("/ws/logs", subprotocols=bearer_protocols(greedy)) as extra:
+            message = extra.receive_json()
+            assert message["type"] == "error" and "'greedy' already has 2 live tails" in message["message"]
+        with client.websocket_connect("/ws/logs", subprotocols=bearer_protocols(other)) as ws:
+            assert ws.receive_json()["type"] == "hello"
+
+
+def test_ws_stream_ends_when_its_token_is_revoked(tmp_path: Path) -> None:
+    # Audit L7: authentication happened only at connect, so a revoked token kept streaming.
+    store = TokenStore.for_var_dir(tmp_path)
+    token = store.create("tail")
+    app = create_app(make_config(tmp_path, auth="required", rate_limit_per_s=0))
+    with running_server(app) as url:
+        ws_url = url.replace("http://", "ws://") + "/ws/logs"
+        with connect(ws_url, subprotocols=bearer_protocols(token)) as ws:
+            assert recv(ws)["type"] == "hello"
+            store.revoke("tail")
+            with pytest.raises(ConnectionClosed) as info:
+                while True:  # status notices may come first; the close must follow
+                    recv(ws, 30)
+    assert info.value.rcvd is not None and info.value.rcvd.code == 1008 and "revoked" in info.value.rcvd.reason

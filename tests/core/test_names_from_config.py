@@ -105,7 +105,10 @@ def test_a_log_line_reaches_the_chat_server_under_other_names(
         assert elsewhere.get("count", 0) == 0
 
         def history() -> list[dict[str, object]]:
-            found = es.options(ignore_status=404).search(index=indices.alerts, query={"term": {"service": service}})
+            # 503: the history index was just created and its shard is not searchable yet; ask again.
+            found = es.options(ignore_status=(404, 503)).search(
+                index=indices.alerts, query={"term": {"service": service}}
+            )
             return list(found.body.get("hits", {}).get("hits", []))
 
         wait_until(history, 30, "the alert in the renamed history index", interval_s=0.5)

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from alerting.history import ALERTS_MAPPING
 from api.app import create_app
 from api.tokens import TokenStore
+from core.config import NlpConfig, load_config
 from tests.api.conftest import make_config
 from tests.api.seed import make_doc, seed_docs
 from tests.api.server import running_server
@@ -83,6 +84,8 @@ def live(
         rate_limit_per_s=0,
         alerts_index=alerts_index,
     )
+    # The trained model, for the document panel's "why" (GET /logs/{id}/explain).
+    config = config.model_copy(update={"nlp": NlpConfig(model_path=str(load_config().model_path))})
     app = create_app(config)
     with running_server(app) as url:
         yield {
@@ -348,5 +351,12 @@ def test_dashboard_sign_in_with_token(
             assert "browser-test" in pg.text_content("#who")
             cookies = {c["name"]: c for c in context.cookies()}
             assert cookies["logwatch_token"]["httpOnly"] and cookies["logwatch_token"]["sameSite"] == "Strict"
+            # Audit L1: "/\\evil.example/phish" passed the old check and the browser went to evil.example.
+            pg.goto(f"{url}/login?next=%2F%5Cevil.example%2Fphish")
+            pg.fill("#token", token)
+            pg.click("button[type=submit]")
+            pg.wait_for_url(f"{url}/**")
+            wait_rows(pg)
+            assert urlsplit(pg.url).netloc == urlsplit(url).netloc
         finally:
             context.close()

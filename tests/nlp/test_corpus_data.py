@@ -1,12 +1,16 @@
-"""The committed corpus: size, variety, split, and that its generator reproduces it exactly."""
+"""The committed data: the corpus (size, variety, split, reproduced by its generator) and the real templates."""
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
+from pathlib import Path
 
-from nlp.corpus import DEFAULT_CORPUS
+import pytest
+
+from nlp.corpus import DEFAULT_CORPUS, REAL_TEMPLATES, load_labelled
 from nlp.corpusgen.__main__ import render
+from nlp.errors import TrainingDataError
 
 
 def _rows() -> list[dict[str, str]]:
@@ -41,3 +45,23 @@ def test_messages_are_unique() -> None:
 
 def test_generator_reproduces_the_committed_file() -> None:
     assert render() == DEFAULT_CORPUS.read_text(encoding="utf-8")
+
+
+def test_real_templates_cover_every_source_and_stay_modest() -> None:
+    with REAL_TEMPLATES.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    families = Counter(r["source"].split(":", 1)[0] for r in rows)
+    assert set(families) == {"loghub", "fail2ban", "lnav", "demo"}
+    assert {r["label"] for r in rows} == {"security", "performance", "business", "general"}
+    assert REAL_TEMPLATES.stat().st_size < 1_000_000
+    per_template = Counter((r["source"], r["template"]) for r in rows)
+    assert max(per_template.values()) <= 2  # templates with an example or two, not copies of the logs
+
+
+def test_a_weight_column_is_read_and_checked(tmp_path: Path) -> None:
+    data = tmp_path / "w.csv"
+    data.write_text("message,label,weight\na b,x,2.5\nc d,y,\n", encoding="utf-8")
+    assert load_labelled([data]).weights == [2.5, 1.0]
+    data.write_text("message,label,weight\na b,x,-1\n", encoding="utf-8")
+    with pytest.raises(TrainingDataError, match="positive number"):
+        load_labelled([data])

@@ -16,7 +16,7 @@ from producers.loadgen import Progress, interleave, log_files, pace, read_lines,
 from producers.loadgen.__main__ import main
 from tests.producers.kafka_helpers import consume
 
-# The shared samples live beside the repository, never in it (the benchmarks and nlp/ood.py read them there).
+# The shared samples live beside the repository, never in it (the benchmarks and nlp/realdata.py read them there).
 LOGHUB = REPO_ROOT.parent / "shared" / "data" / "loghub"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from core.config import REPO_ROOT
+from streaming.bounds import MAX_STRING_CHARS
 from streaming.inspect import inspect_lines
 
 SYSLOG = b"Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; rhost=218.188.2.4 user=root"
@@ -68,14 +69,14 @@ def test_inspect_reads_stdin_with_the_service_a_shipper_would_send() -> None:
     assert docs[0]["service"] == "unknown"
 
 
-def test_inspect_keeps_a_one_megabyte_line_whole_and_files_in_order(tmp_path: Path) -> None:
+def test_inspect_keeps_a_one_megabyte_line_one_line_cut_as_the_job_cuts_it_and_files_in_order(tmp_path: Path) -> None:
     big, small = tmp_path / "big.log", tmp_path / "small.log"
     big.write_bytes(b"a" * 1_000_000 + b" done\r\n")
     small.write_bytes(b"second file")
     status, docs, stderr = run(str(big), str(small))
     assert status == 0, stderr
     assert len(docs) == 2
-    assert docs[0].get("dlq") or docs[0]["message"].endswith("a done")
+    assert docs[0]["message"] == "a" * MAX_STRING_CHARS + f"…[truncated {1_000_005 - MAX_STRING_CHARS} characters]"
     assert docs[1]["message"] == "second file"
 
 

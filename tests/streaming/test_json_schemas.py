@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.contract import LEVELS
+from streaming.bounds import MAX_DEPTH
 from streaming.event import parse_record
-from streaming.jsonlog import MAX_ATTRIBUTES, MAX_DEPTH
+from streaming.jsonlog import MAX_ATTRIBUTES
 
 ARRIVED = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 T0 = datetime(2026, 11, 23, 10, 0, 0, 123000, tzinfo=UTC)  # 1795428000.123 s since the epoch

@@ -8,6 +8,7 @@ from nlp import ModelCache, default_model
 from nlp.model import TrainConfig
 from nlp.training import train
 from streaming.classify import label
+from streaming.overrides import default_overrides
 
 
 def test_new_artifact_on_disk_replaces_the_loaded_model(tmp_path: Path) -> None:
@@ -28,4 +29,4 @@ def test_new_artifact_on_disk_replaces_the_loaded_model(tmp_path: Path) -> None:
 
 def test_the_classify_stage_uses_nlp_s_one_default_model() -> None:
     # One cache per process: the stage's default is the package's, not a second copy.
-    assert label.__defaults__ == (default_model,)
+    assert label.__defaults__ == (default_model, default_overrides)

@@ -346,3 +346,48 @@ def test_json_logs_of_other_schemas_are_indexed_with_their_fields(
     assert ecs["attributes"] == {"user": "bob", "user.id": 7}
     assert (pino["level"], pino["service"], pino["host"]) == ("INFO", "keyed", "cache-2")
     assert es.count(index="logs_classified", q="attributes.user.id:7")["count"] == 1
+
+
+def test_a_poison_record_and_a_forged_timestamp_do_not_stop_or_spread_the_index_and_the_dlq_holds_no_secret(
+    streaming: TestStack, kafka_bootstrap: str, es_url: str
+) -> None:
+    """Audit 2026-12-02 H5-H7 through the job: 700,000 control characters (a 4.2 MB document once escaped, 714
+    bytes gzipped on `logs`), a 1971 Kafka timestamp, and a dead letter carrying secrets, in one batch."""
+    run = uuid.uuid4().hex[:8]
+    es = Elasticsearch(es_url, request_timeout=30)
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", compression_type="gzip")
+    poison = producer.send("logs", key=b"poison", value=b"\x01" * 700_000).get(30)
+    old = json.dumps({**json.loads(valid_event(0, f"{run}-old")), "service": f"{run}-old"}).encode()
+    producer.send(
+        "logs", key=b"old", value=old, timestamp_ms=int(datetime(1971, 1, 1, tzinfo=UTC).timestamp() * 1000)
+    ).get(30)
+    secret = json.loads(valid_event(1, run)) | {
+        "level": "LOUD",
+        "message": "Authorization: Bearer abcdefghijklmnop0123",
+    }
+    dead = producer.send("logs", key=b"auth", value=json.dumps(secret).encode()).get(30)
+    for i in range(200):
+        producer.send("logs", key=SERVICES[i % 5].encode(), value=valid_event(i, run))
+    producer.flush(timeout=60)
+    producer.close()
+
+    def mine() -> list[dict]:
+        return [d for d in map(json.loads, classified(kafka_bootstrap)) if run in d.get("message", "")]
+
+    wait_for(lambda: len(mine()) >= 201, 300, "the run's documents on logs.classified")
+    docs = {
+        d["kafka"]["offset"]: d
+        for d in map(json.loads, classified(kafka_bootstrap))
+        if d["kafka"]["partition"] == poison.partition
+    }
+    assert "truncated" in docs[poison.offset]["message"]
+    assert not [name for name in es.indices.get(index="logs_classified-*") if name.startswith("logs_classified-1971")]
+    (old_doc,) = [d for d in mine() if d["service"] == f"{run}-old"]
+    assert old_doc["ingested_at"].startswith("1971-01-01")
+    letters = [
+        (v, h)
+        for v, h in dlq_records(kafka_bootstrap)
+        if h["source"] == f"logs/{dead.partition}/{dead.offset}".encode()
+    ]
+    assert len(letters) == 1 and b"abcdefghijklmnop0123" not in letters[0][0] and b"LOUD" in letters[0][0]
+    assert letters[0][1]["original_bytes"] == str(len(json.dumps(secret))).encode()

@@ -6,16 +6,21 @@ scanners do not mistake this file for a leak.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import streaming.redact
+from bench.bench_redact import SHAPES as SECRET_SHAPES
+from bench.bench_redact import missed, real_lines
+from streaming.parse import KAFKA_COLUMNS, parse_frame
 from streaming.redact import KINDS, RedactionConfig, _compiled, redact, redact_fields
 
 FAKE_STRIPE = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
@@ -60,10 +65,9 @@ CASES = [
         4,
     ),
     (
-        "secret_key=s1 aws_secret_access_key=" + FAKE_AWS_SECRET + " auth=a1 credentials := c1",
-        "secret_key=[REDACTED:secret] aws_secret_access_key=[REDACTED:secret] auth=[REDACTED:secret] "
-        "credentials := [REDACTED:secret]",
-        4,
+        "secret_key=s1 aws_secret_access_key=" + FAKE_AWS_SECRET + " credentials := c1",
+        "secret_key=[REDACTED:secret] aws_secret_access_key=[REDACTED:secret] credentials := [REDACTED:secret]",
+        3,
     ),
     (
         "connect postgres://app:p@ss:w0rd@db.internal:5432/shop as app",
@@ -111,6 +115,38 @@ CASES = [
         "mc2 [REDACTED:credit_card] discover [REDACTED:credit_card]",
         2,
     ),
+    # Shapes the audit (H4) found leaking: each fails on the redaction before it.
+    ("env PGPASSWORD=hunter2 psql", "env PGPASSWORD=[REDACTED:password] psql", 1),
+    ("JWTSECRET=abc123 up", "JWTSECRET=[REDACTED:secret] up", 1),
+    (
+        "POST /a?oldpassword=h1&newpassword=h2&accesstoken=t1",
+        "POST /a?oldpassword=[REDACTED:password]&newpassword=[REDACTED:password]&accesstoken=[REDACTED:secret]",
+        3,
+    ),
+    ('{"secret": {"value": "hunter2"}, "n": 1}', '{"secret": [REDACTED:secret], "n": 1}', 1),
+    ("{'tokens': ['t1', 't2']} ok", "{'tokens': [REDACTED:secret]} ok", 1),
+    ("the password is hunter2", "the password is [REDACTED:password]", 1),
+    ("login failed for bob with password hunter2", "login failed for bob with password [REDACTED:password]", 1),
+    ("admin password was set to Tr0ub4dor", "admin password was set to [REDACTED:password]", 1),
+    ("mysql -uroot -pS3cret -h db", "mysql -uroot -p[REDACTED:password] -h db", 1),
+    ("sshpass -p hunter2 ssh h", "sshpass -p [REDACTED:password] ssh h", 1),
+    ("curl -u admin:hunter2 https://h", "curl -u admin:[REDACTED:password] https://h", 1),
+    ("redis-cli -h c -a hunter2 ping", "redis-cli -h c -a [REDACTED:password] ping", 1),
+    ("app --password hunter2 --user bob", "app --password [REDACTED:password] --user bob", 1),
+    (
+        "aws configure set aws_secret_access_key " + FAKE_AWS_SECRET,
+        "aws configure set aws_secret_access_key [REDACTED:secret]",
+        1,
+    ),
+    ("Cookie: sessionid=8f14e45f; csrf=c9f0", "Cookie: [REDACTED:cookie]", 1),
+    ('{"Set-Cookie": "s=45c4; Path=/"}', '{"Set-Cookie": "[REDACTED:cookie]"}', 1),
+    ("Authorization: Bearer: abcdefghijkl", "Authorization: Bearer: [REDACTED:bearer]", 1),
+    ("GET /?authorization=Bearer%20opaque_token_1", "GET /?authorization=Bearer%20[REDACTED:bearer]", 1),
+    ("upstream sent Basic dXNlcjpodW50ZXIy", "upstream sent Basic [REDACTED:authorization]", 1),
+    ("paid 4111.1111.1111.1111 ok", "paid [REDACTED:credit_card] ok", 1),
+    ("password=[REDACTED:x]hunter2", "password=[REDACTED:password]", 1),
+    ("clone https://" + "ab12" * 10 + "@github.com/o/r", "clone https://[REDACTED:url_password]@github.com/o/r", 1),
+    ("GET /b?sv=2020&sig=Zm9vYmFyYmF6cXV4MTI%3D&se=1", "GET /b?sv=2020&sig=[REDACTED:secret]&se=1", 1),
 ]
 
 UNTOUCHED = [
@@ -135,6 +171,25 @@ UNTOUCHED = [
     "uuid 4f1c2a8e-9b7d-4c1e-8f0a-3b2d1c4e5f60 sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",
     "mail bob@example.com about the order",
     "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+    # False positives the audit (H4) found on real logs (Loghub, fail2ban), and look-alikes of the new rules.
+    "disconnect from unknown[192.0.2.1] helo=1 auth=0/1 quit=1 commands=2/3",
+    "dovecot-auth: pam_unix(dovecot:auth): authentication failure; logname= uid=0 euid=0 tty=dovecot",
+    "Login failed user=lizdy auth=lizdy host=h2066373.stratoserver.net [81.169.154.112]",
+    "Auth successful for appattempt_1445144423722_0020_000001 (auth:SIMPLE)",
+    "Access denied for user 'root'@'192.168.1.35' (using password: NO)",
+    "Skipping AppWindowToken{df0798e token=Token{78af589 ActivityRecord{3b04890 u0 com.tencent.qt.qtl t761}}}",
+    "Bad activity token: android.os.BinderProxy@2bd79ce",
+    "called by com.android.server.wm.AppWindowToken.destroySurfaces:374 wm.AppWindowToken.notifyAppStopped:400",
+    "Got Token { kind: HDFS_DELEGATION_TOKEN, service: 10.0.0.1:8020 } for job_1",
+    "INFO security.token.block.BlockTokenSecretManager: Setting block keys",
+    "usage prompt_tokens=12 completion_tokens=40 max_tokens=256 token_type=Bearer",
+    "password_policy=strict token_expires_in=3600 secret_name=db-main tokenizer=bpe",
+    "the password is incorrect; new password: required; password authentication failed for bob",
+    "mkdir -p /var/log/app && ssh -p 2222 host and docker run -u 1000:1000 img",
+    "Basic authentication required; Bearer token missing",
+    "Set cookie policy to strict",
+    "listening on addresses :[akka.tcp://sparkExecutorActorSystem@mesos-slave-07:55904]",
+    "sudo:    bob : TTY=pts/0 ; PWD=/home/bob ; USER=root ; COMMAND=/usr/bin/apt update",
 ]
 
 
@@ -175,6 +230,10 @@ def test_emails_only_when_asked() -> None:
         ("url_credentials", "https://u:p4ss@h"),
         ("bearer_tokens", "Bearer abcdefghijkl"),
         ("bearer_tokens", "Authorization: Basic dXNlcjpwYXNz"),
+        ("bearer_tokens", "sent Basic dXNlcjpwYXNz"),
+        ("cookies", "Cookie: a=b"),
+        ("passwords", "mysql -pS3cret"),
+        ("passwords", "the password is hunter2"),
         ("jwts", FAKE_JWT),
         ("api_keys", FAKE_STRIPE),
         ("aws_keys", FAKE_AWS_ID),
@@ -217,21 +276,55 @@ def test_redact_fields_by_key_and_by_value() -> None:
         },
         "exception": {"type": "ValueError", "message": "bad url https://u:pw@h", "stacktrace": None},
     }
-    assert redact_fields(fields) == 6
+    assert redact_fields(fields) == 7
     assert fields["user"] == "bob" and fields["client_ip"] == "10.0.0.1" and fields["retries"] == 3
     assert fields["password"] == "[REDACTED:password]" and fields["dbPassword"] == "[REDACTED:password]"
     assert fields["nested"]["apiKey"] == "[REDACTED:secret]"
     assert fields["nested"]["note"] == "used token=[REDACTED:secret]"
-    assert fields["nested"]["list"] == ["Bearer [REDACTED:bearer]", 4111111111111111]
+    assert fields["nested"]["list"] == ["Bearer [REDACTED:bearer]", "[REDACTED:credit_card]"]
     assert fields["exception"]["message"] == "bad url https://u:[REDACTED:url_password]@h"
     assert fields["ok"] is True and fields["exception"]["stacktrace"] is None
 
 
-def test_redact_fields_redacts_lists_under_secret_keys_but_not_dicts() -> None:
-    fields: dict[str, Any] = {"tokens": ["a"], "api_key": ["k1", "k2"], "credentials": {"user": "bob", "pwd": 1}}
+def test_redact_fields_replaces_whatever_sits_under_a_secret_key_whole() -> None:
+    fields: dict[str, Any] = {
+        "tokens": ["a"],
+        "api_key": ["k1", "k2"],
+        "credentials": {"user": "bob", "pwd": 1},
+        "PGPASSWORD": "h1",
+        "newpassword": 1234,
+        "headers": {"Authorization": "Basic dXNlcjpodW50ZXIy", "Cookie": "sid=1", "Accept": "text/html"},
+        "secret": {"value": "hunter2"},
+        "max_tokens": 256,
+        "token_type": "Bearer",
+        "password": None,
+        "secret_set": True,
+    }
+    assert redact_fields(fields) == 8
+    assert fields["tokens"] == fields["api_key"] == fields["credentials"] == fields["secret"] == "[REDACTED:secret]"
+    assert fields["PGPASSWORD"] == fields["newpassword"] == "[REDACTED:password]"
+    assert fields["headers"] == {
+        "Authorization": "[REDACTED:authorization]",
+        "Cookie": "[REDACTED:cookie]",
+        "Accept": "text/html",
+    }
+    assert fields["max_tokens"] == 256 and fields["token_type"] == "Bearer"  # a count and a scheme: no secrets
+    assert fields["password"] is None and fields["secret_set"] is True
+
+
+def test_redact_fields_redacts_keys_and_card_numbers() -> None:
+    fields: dict[str, Any] = {
+        "postgres://admin:hunter2@db/app": "conn",
+        "postgres://admin:hunter3@db/app": "other",
+        "order": {"pan": 5500005555555559, "id": 4111111111111112, "epoch_ns": 1700000000000000000},
+    }
     assert redact_fields(fields) == 3
-    assert fields["tokens"] == ["a"] and fields["api_key"] == ["[REDACTED:secret]"] * 2
-    assert fields["credentials"] == {"user": "bob", "pwd": "[REDACTED:password]"}
+    assert fields == {
+        "postgres://admin:[REDACTED:url_password]@db/app": "conn",
+        "postgres://admin:[REDACTED:url_password]@db/app#2": "other",  # a clash of keys loses nothing
+        "order": {"pan": "[REDACTED:credit_card]", "id": 4111111111111112, "epoch_ns": 1700000000000000000},
+    }
+    assert redact_fields(fields) == 0
 
 
 def test_redact_fields_ignores_what_is_not_a_mapping() -> None:
@@ -246,7 +339,8 @@ def test_redact_fields_survives_cycles() -> None:
 
 SECRET = st.from_regex(r"[A-Za-z0-9!#$%*+/?^~@.:=-]{6,40}", fullmatch=True)
 KEY = st.sampled_from(["password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "access_key",
-                       "client_secret", "auth", "db_password", "refreshToken", "X-Api-Key"])  # fmt: skip
+                       "client_secret", "db_password", "refreshToken", "X-Api-Key", "PGPASSWORD",
+                       "newpassword", "accesstoken", "JWTSECRET", "credentials"])  # fmt: skip
 SEPARATOR = st.sampled_from(["=", ": ", " = ", ":", "=>"])
 
 
@@ -257,6 +351,9 @@ def test_keyed_secret_never_survives(
 ) -> None:
     # Documented limit: after "key = " a value shaped like "word=value" is read as the next pair.
     assume(quoted or not separator.endswith("= ") or not re.match(r"[\w.-]+=[^\s=]", secret))
+    # Documented limit: values that say "no secret" (yes, none, ...) or dump an object are kept.
+    assume(secret.lower() not in {"yes", "no", "on", "off", "set", "unset", "required", "null", "none", "nil"})
+    assume(not re.match(r"[A-Z][\w$]*\{|<", secret) and secret.strip("*"))
     value = f'"{secret}"' if quoted else secret
     text, count = redact(f"{before} {key}{separator}{value} {after}")
     assert secret not in text
@@ -333,6 +430,13 @@ PATHOLOGICAL = [
     'password="' + "\\" * 100_000,
     "token" * 20_000,
     "authorization: " * 6_000,
+    "--password " * 20_000,
+    "the password is " * 20_000,
+    "mysql " + "-px " * 50_000,
+    ("a" * 63 + "token") * 3_000 + "=1",
+    "secret=" + "[" * 100_000,
+    "Cookie: a=" * 20_000,
+    "aws_secret_access_key " * 20_000,
 ]
 
 
@@ -346,4 +450,94 @@ def test_pathological_text_is_fast(text: str) -> None:
 
 def test_every_kind_has_a_name() -> None:
     assert len(set(KINDS)) == len(KINDS)
-    assert Path(streaming.redact.__file__).read_text().count("\n") < 400
+    assert Path(streaming.redact.__file__).read_text().count("\n") < 600
+
+
+# What redaction does not catch (README, "Security"): no key, scheme or shape says these are secrets.
+KNOWN_MISSES = ["PEM body line alone", "card glued to a word"]
+
+
+@pytest.mark.parametrize(
+    ("name", "shape", "secrets"), [shape for shape in SECRET_SHAPES if shape[0] not in KNOWN_MISSES], ids=str
+)
+def test_each_secret_shape_of_the_bench_is_redacted(
+    name: str, shape: str | dict[str, Any], secrets: tuple[str]
+) -> None:
+    assert name not in missed([(name, shape, secrets)])
+
+
+def test_the_shapes_missed_are_the_documented_ones() -> None:
+    assert missed() == KNOWN_MISSES
+
+
+def test_few_false_positives_on_real_logs() -> None:
+    # 16,852 real lines (Loghub, lnav, fail2ban; see bench.bench_redact) hold no secret. Measured: 2 redactions
+    # (dovecot's "SHA1 of given password: f638ff", a hash prefix); before this rule set, 41.
+    lines = real_lines()
+    redactions = sum(redact(line)[1] for line in lines)
+    assert len(lines) > 16_000
+    assert redactions * 10_000 / len(lines) <= 3
+
+
+PLANTED = st.from_regex(r"[A-Za-z]{3,12}[0-9][A-Za-z0-9]{4,20}", fullmatch=True)
+# Every shape a planted secret can take in a message; {} is the secret.
+TEMPLATES = st.sampled_from([
+    "password={}", "PGPASSWORD={}", "newpassword: {}", 'x {{"accessToken": "{}"}}', "{{'secret': ['{}']}}",
+    "Cookie: sid={}; b=1", 'Set-Cookie: s={}; Path=/', "Authorization: Bearer {}", "Authorization: Token {}",
+    "mysql -uroot -p{}", "sshpass -p {}", "curl -u bob:{}", "--password {}", "--api-token={}",
+    "the password is {}", "with password {}", "https://bob:{}@host/x", "aws_secret_access_key {}",
+])  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=40), TEMPLATES, PLANTED, st.text(max_size=40), st.sampled_from([" ", "\n", " | "]))
+def test_a_planted_secret_never_survives_and_never_comes_back(
+    before: str, template: str, secret: str, after: str, gap: str
+) -> None:
+    text = before + gap + template.format(secret) + gap + after
+    once, count = _compiled(RedactionConfig()).run(text)  # unguarded: a bug must fail here
+    assert secret not in once and count >= 1
+    assert redact(once) == (once, 0)  # a second pass neither finds more nor brings anything back
+
+
+JSON_LEAF = st.one_of(st.text(max_size=20), st.integers(), st.floats(allow_nan=False), st.booleans(), st.none())
+JSON_KEY = st.one_of(st.text(max_size=12), st.sampled_from(["id", "user", "headers", "Cookie", "token", "PGPASSWORD"]))
+JSON = st.recursive(JSON_LEAF, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(JSON_KEY, inner, max_size=4))
+SECRET_KEY = st.sampled_from(["password", "Authorization", "set-cookie", "api_keys", "clientSecret", "credentials"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(JSON_KEY, JSON, max_size=5), SECRET_KEY, PLANTED, st.sampled_from(["str", "dict", "list"]))
+def test_fields_never_raise_and_a_secret_under_a_secret_key_never_survives(
+    fields: dict[str, Any], key: str, secret: str, wrap: str
+) -> None:
+    planted: Any = {"str": secret, "dict": {"value": secret}, "list": [secret]}[wrap]
+    fields = {"outer": {**fields, key: planted}}
+    count = redact_fields(fields)
+    assert secret not in repr(fields) and count >= 1
+    assert redact_fields(fields) == 0
+
+
+def test_the_parse_stage_redacts_every_string_field_keys_and_exceptions() -> None:
+    event = {
+        "timestamp": "2026-11-23T10:00:00Z",
+        "level": "ERROR",
+        "service": "billing password=svc-h1",
+        "message": "db connect failed, env PGPASSWORD=msg-h2",
+        "host": "h1 token=host-h3",
+        "logger": "curl -u bob:log-h4",
+        "env": "prod secret=env-h5",
+        "version": "v1 --password ver-h6",
+        "trace_id": "Bearer trace-h7-abcdef",
+        "exception": {"type": "E apikey=exc-h8", "message": "the password is exc-h9", "stacktrace": "s pwd=exc-h10"},
+        "attributes": {"postgres://a:key-h11@db": 1, "headers": {"Cookie": "sid=attr-h12"}, "card": 4111111111111111},
+    }
+    value = json.dumps(event).encode()
+    frame = pd.DataFrame([(b"billing", value, "logs", 0, 0, pd.Timestamp(2026, 11, 23))], columns=list(KAFKA_COLUMNS))
+    (row,) = parse_frame(frame)
+    assert row["error"] is None and row["redactions"] == 13
+    fields = {name: row[name] for name in event}
+    for planted in ("svc-h1", "msg-h2", "host-h3", "log-h4", "env-h5", "ver-h6", "trace-h7", "exc-h", "key-h11",
+                    "attr-h12", "4111111111111111"):  # fmt: skip
+        assert planted not in repr(fields) and planted not in row["template"]
+    assert row["service"] == "billing password=[REDACTED:password]" and row["host"] == "h1 token=[REDACTED:secret]"
