@@ -25,6 +25,7 @@ def process_partition(
     settings: SinkSettings,
     zones: Zones,
     batch_at: datetime,
+    cluster: str,
     sent: frozenset[str] = frozenset(),
 ) -> Iterator[pd.DataFrame]:
     """``mapInPandas`` function over the Kafka source's ``key, value, topic, partition, offset, timestamp``.
@@ -33,6 +34,7 @@ def process_partition(
     :param settings: where to index.
     :param zones: the zone of zone-less times, by Kafka key.
     :param batch_at: the time Spark logged for the batch, the same when it re-runs it (streaming.rerun.batch_time).
+    :param cluster: the Kafka cluster's id, part of every document id.
     :param sent: sources whose records an earlier run of this batch already sent (streaming.rerun): left out.
     :returns: per batch, the ``logs.classified`` and ``logs.dlq`` records, once Elasticsearch has the documents.
     :raises SinkError: Elasticsearch stayed unavailable through every retry: the task fails, so the batch is
@@ -40,7 +42,7 @@ def process_partition(
     """
     processed_at = datetime.now(UTC)
     for frame in frames:
-        rows = parse_frame(frame, zones)
+        rows = parse_frame(frame, zones, cluster)
         label(rows)
         records = index_rows(rows, settings, processed_at, batch_at)
         yield records[~records["source"].isin(sent)] if sent else records

@@ -27,9 +27,15 @@ _OPTIONAL_STRINGS = ("host", "logger", "trace_id", "span_id", "env", "version")
 _EXCEPTION_KEYS = ("type", "message", "stacktrace")
 
 
-def event_id(topic: str, partition: int, offset: int) -> str:
-    """Deterministic id of a record: re-processing the same offset always yields the same document id."""
-    return hashlib.sha1(f"{topic}/{partition}/{offset}".encode()).hexdigest()[:32]
+def event_id(topic: str, partition: int, offset: int, cluster: str = "") -> str:
+    """Deterministic id of a record: re-processing the same offset always yields the same document id.
+
+    :param cluster: the Kafka cluster's id: offsets start again at 0 on a new cluster or a re-created topic,
+        and the documents of the old one must not be overwritten by the new one's (audit M8.1). Empty where no
+        broker is involved (``streaming.inspect``).
+    """
+    position = f"{topic}/{partition}/{offset}"
+    return hashlib.sha1(f"{cluster}/{position}".encode() if cluster else position.encode()).hexdigest()[:32]
 
 
 @dataclass

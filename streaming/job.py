@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
+from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 from pyspark.errors import StreamingQueryException
 from pyspark.sql import DataFrame, SparkSession
@@ -52,6 +53,18 @@ def _with_headers(records: DataFrame) -> DataFrame:
     return records.select("topic", "key", "value", F.when(F.col("reason").isNotNull(), headers).alias("headers"))
 
 
+def kafka_cluster_id(bootstrap_servers: str) -> str:
+    """The Kafka cluster's id, which document ids include (streaming.event.event_id).
+
+    :raises KafkaError: the brokers did not answer (the query is started again after a pause).
+    """
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=10_000)
+    try:
+        return str(admin.describe_cluster()["cluster_id"])
+    finally:
+        admin.close()
+
+
 def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     """Start the query that parses ``topics.logs`` and writes Elasticsearch, ``topics.classified`` and ``topics.dlq``.
 
@@ -76,13 +89,16 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     # An Arrow batch is 10,000 records by default: of 1 MB lines, 10 GB in one Python worker, on every re-run.
     spark.conf.set("spark.sql.execution.arrow.maxBytesPerBatch", str(64 * 1024 * 1024))
     zones = Zones.from_config(config.streaming)
+    cluster = kafka_cluster_id(config.kafka.bootstrap_servers)
 
     def write_batch(batch: DataFrame, batch_id: int) -> None:
         # One Python pass per task does every stage; the JVM then sends its records. A task fails if
         # Elasticsearch or Kafka does, so the batch is re-run: ids make that harmless in Elasticsearch.
         sent = rerun[1] if rerun and rerun[0] == batch_id else frozenset()
         batch_at = batch_time(checkpoint, batch_id) or datetime.now(UTC)
-        process = functools.partial(process_partition, settings=settings, zones=zones, batch_at=batch_at, sent=sent)
+        process = functools.partial(
+            process_partition, settings=settings, zones=zones, batch_at=batch_at, cluster=cluster, sent=sent
+        )
         records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
         (
             _with_headers(records)

@@ -44,11 +44,12 @@ def _redact(fields: dict[str, Any]) -> int:
     return count
 
 
-def parse_frame(frame: pd.DataFrame, zones: Zones = UTC_ONLY) -> list[dict[str, Any]]:
+def parse_frame(frame: pd.DataFrame, zones: Zones = UTC_ONLY, cluster: str = "") -> list[dict[str, Any]]:
     """Parse and redact a frame of Kafka records.
 
     :param frame: the Kafka source's ``key, value, topic, partition, offset, timestamp`` (naive UTC times).
     :param zones: the zone of zone-less times, by Kafka key (``streaming.time_zone`` and its overrides).
+    :param cluster: the Kafka cluster's id, part of every ``event_id``.
     :returns: per record, the event fields (``timestamp`` an aware datetime, ``exception`` and ``attributes``
         dicts, ``template_id`` and ``template`` of the redacted message) or ``error``; always ``event_id``,
         ``format``, ``topic``, ``partition``, ``offset``, ``ingested_at`` (the Kafka timestamp) and the original
@@ -64,7 +65,7 @@ def parse_frame(frame: pd.DataFrame, zones: Zones = UTC_ONLY) -> list[dict[str, 
         parsed = parse_record(value, None if key is None else bytes(key), ingested_at, zones)
         row = parsed.fields
         row.update(
-            event_id=event_id(topic, int(partition), int(offset)),
+            event_id=event_id(topic, int(partition), int(offset), cluster),
             error=parsed.error,
             format=parsed.format,
             redactions=None if parsed.error else _redact(row),

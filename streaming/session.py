@@ -41,6 +41,10 @@ def spark_session(config: Config, app_name: str = "logwatch-streaming") -> Spark
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.local.dir", str(config.var_dir / "spark" / "tmp"))
         .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
+        # A retried task would send its partition's records to Kafka again within the batch's first run, which
+        # the re-run filter does not cover (audit M8.3; cluster masters retry 4 times by default): a failed task
+        # fails the batch instead, and the re-run leaves out what was already sent.
+        .config("spark.task.maxFailures", "1")
         .getOrCreate()
     )
 

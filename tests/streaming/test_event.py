@@ -106,6 +106,9 @@ def test_a_json_event_with_a_one_letter_level_is_indexed_at_the_level_it_stands_
 def test_event_id_is_deterministic_and_distinct() -> None:
     assert event_id("logs", 0, 5) == event_id("logs", 0, 5)
     assert len({event_id("logs", p, o) for p in range(3) for o in range(1000)}) == 3000
+    # Audit M8.1: a new cluster (or a re-created topic) starts its offsets at 0 again; its documents must not
+    # overwrite the old ones.
+    assert event_id("logs", 0, 5, "cluster-a") != event_id("logs", 0, 5, "cluster-b") != event_id("logs", 0, 5)
 
 
 def test_raw_line_takes_service_from_key_and_time_from_kafka() -> None:

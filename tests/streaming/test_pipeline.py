@@ -21,6 +21,7 @@ from core.alert import Alert, parse_alert
 from core.config import REPO_ROOT
 from infra.teststack import TestStack
 from streaming.event import event_id
+from streaming.job import kafka_cluster_id
 
 pytestmark = pytest.mark.integration
 
@@ -227,7 +228,8 @@ def test_brute_force_burst_fires_one_alert_that_resolves_and_a_sigkill_re_emits_
         )
         for i in range(30)
     ]
-    ids = sorted(event_id("logs", m.partition, m.offset) for m in (f.get(30) for f in sent))
+    cluster = kafka_cluster_id(kafka_bootstrap)
+    ids = sorted(event_id("logs", m.partition, m.offset, cluster) for m in (f.get(30) for f in sent))
     es = Elasticsearch(es_url, request_timeout=30)
     wait_for(lambda: len(alerts_for(kafka_bootstrap, service, rule)) >= 1, 300, "the firing alert")
     assert service_docs(es, service) == ids

@@ -58,6 +58,11 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkSession]:
     session.stop()
 
 
+def test_a_failed_task_fails_its_batch_instead_of_being_retried(spark: SparkSession) -> None:
+    """Audit M8.3: on a cluster a retried task re-sent its records within a batch's first run."""
+    assert spark.sparkContext.getConf().get("spark.task.maxFailures") == "1"
+
+
 def doc(
     seconds: float, service: str = "auth", level: str = "ERROR", category: str | None = "security", **extra: Any
 ) -> bytes:
