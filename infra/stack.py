@@ -203,8 +203,14 @@ def start(config: Config, supervisor: Supervisor, names: tuple[str, ...] = (*SER
 
 
 def stop(supervisor: Supervisor) -> list[str]:
-    """Stop the watchdog, then every service we started in reverse order; returns the names that were running."""
-    return [name for name in (WATCHDOG, *reversed(SERVICES)) if supervisor.stop(name)]
+    """Stop the watchdog, then every service we started in reverse order; returns the names that were running.
+    Their restart counts start again at the next `make run`."""
+    stopped = []
+    for name in (WATCHDOG, *reversed(SERVICES)):
+        if supervisor.stop(name):
+            stopped.append(name)
+        supervisor.reset_restarts(name)
+    return stopped
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from infra import stack
+from infra.supervisor import Supervisor
 
 
 def test_the_state_folder_is_private_to_its_owner(tmp_path: Path) -> None:
@@ -15,3 +16,11 @@ def test_the_state_folder_is_private_to_its_owner(tmp_path: Path) -> None:
     assert var_dir.stat().st_mode & 0o777 == 0o700
     stack.private_state_dir(tmp_path / "new" / "var")
     assert (tmp_path / "new" / "var").stat().st_mode & 0o777 == 0o700
+
+
+def test_stop_forgets_restart_counts(tmp_path: Path) -> None:
+    supervisor = Supervisor(tmp_path)
+    supervisor.run_dir.mkdir(parents=True)
+    assert supervisor.count_restart("streaming") == 1
+    assert stack.stop(supervisor) == []  # nothing was running
+    assert supervisor.restarts("streaming") == 0
