@@ -5,14 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 
 from api.errors import BadRequestError
 from core.contract import rfc3339
 
-__all__ = ["RangeFrom", "RangeTo", "TimeRange", "parse_time", "resolve_range", "choose_interval_ms", "format_interval"]
+__all__ = [
+    "RangeFrom",
+    "RangeTo",
+    "TimeRange",
+    "date_histogram",
+    "parse_time",
+    "resolve_range",
+    "choose_interval_ms",
+    "format_interval",
+]
 
 # The ``from`` and ``to`` query parameters of every endpoint over a time range.
 RangeFrom = Annotated[str | None, Query(alias="from", max_length=64, description="now-15m, RFC 3339 or epoch ms.")]
@@ -137,3 +146,18 @@ def format_interval(ms: int) -> str:
         if ms % size == 0:
             return f"{ms // size}{unit}"
     return f"{ms}ms"
+
+
+def date_histogram(time_range: TimeRange, step_ms: int) -> dict[str, Any]:
+    """An Elasticsearch ``date_histogram`` of the range in ``step_ms`` buckets, empty buckets included."""
+    return {
+        "date_histogram": {
+            "field": "timestamp",
+            "fixed_interval": format_interval(step_ms),
+            "min_doc_count": 0,
+            "extended_bounds": {
+                "min": int(time_range.start.timestamp() * 1000),
+                "max": int(time_range.end.timestamp() * 1000),
+            },
+        }
+    }

@@ -17,7 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.errors import BadRequestError
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
-from api.timerange import RangeFrom, RangeTo, TimeRange, choose_interval_ms, format_interval, resolve_range
+from api.timerange import (
+    RangeFrom,
+    RangeTo,
+    TimeRange,
+    choose_interval_ms,
+    date_histogram,
+    format_interval,
+    resolve_range,
+)
 from core.contract import rfc3339, rfc3339_ms
 
 __all__ = ["router", "Pattern", "PatternsResponse", "bucket_starts", "patterns_body", "MAX_PATTERNS", "MAX_BUCKETS"]
@@ -103,17 +111,7 @@ def patterns_body(
                     "first": {"min": {"field": "timestamp"}},
                     "last": {"max": {"field": "timestamp"}},
                     "category": {"terms": {"field": "category", "size": 1}},
-                    "over_time": {
-                        "date_histogram": {
-                            "field": "timestamp",
-                            "fixed_interval": format_interval(step_ms),
-                            "min_doc_count": 0,
-                            "extended_bounds": {
-                                "min": int(time_range.start.timestamp() * 1000),
-                                "max": int(time_range.end.timestamp() * 1000),
-                            },
-                        }
-                    },
+                    "over_time": date_histogram(time_range, step_ms),
                 },
             }
         },

@@ -9,7 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.filters import LogFilter, log_filter
 from api.state import AppState, get_state
-from api.timerange import RangeFrom, RangeTo, TimeRange, choose_interval_ms, format_interval, resolve_range
+from api.timerange import (
+    RangeFrom,
+    RangeTo,
+    TimeRange,
+    choose_interval_ms,
+    date_histogram,
+    format_interval,
+    resolve_range,
+)
 from core.contract import rfc3339, rfc3339_ms
 
 __all__ = ["router", "StatsResponse", "TrendsResponse", "trends_body"]
@@ -96,17 +104,7 @@ def trends_body(
     :param split: field whose top values stack each bar, or ``none``.
     :param timeout_ms: Elasticsearch's own search timeout.
     """
-    histogram: dict[str, Any] = {
-        "date_histogram": {
-            "field": "timestamp",
-            "fixed_interval": format_interval(step_ms),
-            "min_doc_count": 0,
-            "extended_bounds": {
-                "min": int(time_range.start.timestamp() * 1000),
-                "max": int(time_range.end.timestamp() * 1000),
-            },
-        }
-    }
+    histogram = date_histogram(time_range, step_ms)
     if split != "none":
         histogram["aggs"] = {"split": {"terms": {"field": split, "size": SPLIT_SIZE}}}
     return {
