@@ -71,10 +71,8 @@ class PipelineHealth:
     _growth: int = 0
     _counts: deque[tuple[float, int, int]] = field(default_factory=deque)  # (when, read, dead-lettered)
     _dead_total: int | None = None
-    _batches: int = 0
-    _batches_seen: int = -1
-    _size_at_batch: int | None = None
-    _waiting: bool = False  # records arrived on logs after the last finished batch
+    _consumed: int | None = None  # records of logs read up to by the last finished batch
+    _waiting: bool = False  # logs holds records beyond those
     _conditions: dict[str, _Condition] = field(
         default_factory=lambda: {
             "stalled": _Condition("pipeline-stalled", "CRITICAL"),
@@ -83,20 +81,22 @@ class PipelineHealth:
         }
     )
 
-    def on_batch(self, rows: int, lag: int | None, at_s: float | None = None) -> None:
-        """An index batch read ``rows`` records and left ``lag`` waiting on the topic (None: unknown)."""
+    def on_batch(self, rows: int, lag: int | None, consumed: int | None = None, at_s: float | None = None) -> None:
+        """An index batch read ``rows`` records and left ``lag`` waiting on the topic (None: unknown).
+
+        :param consumed: the records of ``logs`` read up to (the sum of the batch's end offsets); None: as before.
+        """
         self._last_batch_s = time.monotonic() if at_s is None else at_s
         grew = lag is not None and self._lag is not None and lag > self._lag
         self._growth = self._growth + 1 if grew else 0
         self._lag = lag
-        self._batches += 1
+        if consumed is not None:
+            self._consumed = consumed
         self._counts.append((self._last_batch_s, rows, 0))
 
     def on_topic_size(self, total: int) -> None:
         """``logs`` holds ``total`` records (the sum of its end offsets), as of now."""
-        if self._batches != self._batches_seen:  # the first size seen after a batch is its reference
-            self._batches_seen, self._size_at_batch = self._batches, total
-        self._waiting = self._size_at_batch is not None and total > self._size_at_batch
+        self._waiting = self._consumed is not None and total > self._consumed
 
     def on_dead_letters(self, total: int, at_s: float | None = None) -> None:
         """The DLQ topic holds ``total`` records (the sum of its end offsets): the growth since the last call

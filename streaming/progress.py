@@ -34,6 +34,19 @@ def write_status(path: Path, status: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def _consumed(sources: Any) -> int | None:
+    """How many records of its topics the batch had read up to, from the sources' ``endOffset`` JSON
+    (``{"logs": {"0": 120, "1": 80}}``): summed, it compares with the topics' sizes."""
+    total = 0
+    for source in sources or ():
+        try:
+            ends = json.loads(source.endOffset or "null")
+            total += sum(int(offset) for partitions in ends.values() for offset in partitions.values())
+        except (AttributeError, TypeError, ValueError):
+            return None
+    return total if sources else None
+
+
 def _kafka_lag(source: Any) -> int | None:
     metrics = getattr(source, "metrics", None) or {}
     value = metrics.get("maxOffsetsBehindLatest")
@@ -46,7 +59,8 @@ class ProgressWriter(StreamingQueryListener):
 
     :param path: the status file, ``core.contract.status_path(config.var_dir, "streaming")``.
     :param model_version: returns the version of the model the workers use, or None.
-    :param on_index_batch: called with each index batch's input rows and Kafka lag (the pipeline's health).
+    :param on_index_batch: called with each index batch's input rows, Kafka lag and records read up to (the
+        pipeline's health; the last two None when unknown).
     """
 
     QUERY_NAME = "index"
@@ -55,7 +69,7 @@ class ProgressWriter(StreamingQueryListener):
         self,
         path: Path,
         model_version: Callable[[], str | None],
-        on_index_batch: Callable[[int, int | None], None] = lambda rows, lag: None,
+        on_index_batch: Callable[[int, int | None, int | None], None] = lambda rows, lag, consumed: None,
     ) -> None:
         self.path = path
         self.model_version = model_version
@@ -80,7 +94,7 @@ class ProgressWriter(StreamingQueryListener):
         self._lags[str(p.id)] = lag
         if p.name != self.QUERY_NAME:
             return
-        self.on_index_batch(p.numInputRows, lag)
+        self.on_index_batch(p.numInputRows, lag, _consumed(p.sources))
         status = {
             "query_active": True,
             "query_id": str(p.id),
@@ -109,7 +123,7 @@ class ProgressWriter(StreamingQueryListener):
         self._lags[str(event.id)] = 0
         if str(event.id) != self._query_id:
             return
-        self.on_index_batch(0, 0)  # nothing to read is progress too
+        self.on_index_batch(0, 0, None)  # nothing to read is progress too
         # Keeps the status fresh while no data arrives, so health can tell idle from stuck.
         write_status(
             self.path,

@@ -55,12 +55,13 @@ def test_a_backlog_with_no_finished_batch_for_a_minute_fires_stalled_then_resolv
 def test_records_arriving_while_no_batch_finishes_fire_stalled_even_when_the_last_batch_had_no_backlog() -> None:
     """Elasticsearch went down: the batch in flight never finishes, the last one that did left nothing behind."""
     h = health(Sent())
-    h.on_topic_size(5_000)  # what logs held when the last batch finished
+    h.on_batch(rows=100, lag=0, consumed=5_000, at_s=0)  # it had read all 5,000 records of logs
+    h.on_topic_size(5_000)
     assert h.check(NOW, at_s=70) == []  # an idle minute with nothing new is no stall
-    h.on_topic_size(7_000)
+    h.on_topic_size(7_000)  # 2,000 more arrived, whenever the size was first looked at
     (firing,) = h.check(NOW, at_s=71)
     assert firing["rule"] == "pipeline-stalled"
-    h.on_batch(rows=2_000, lag=0, at_s=80)
+    h.on_batch(rows=2_000, lag=0, consumed=7_000, at_s=80)
     h.on_topic_size(7_000)
     assert [a["status"] for a in h.check(NOW, at_s=81)] == ["resolved"]
 

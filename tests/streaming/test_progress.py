@@ -12,7 +12,7 @@ from streaming.progress import ProgressWriter
 def progress(query_id: str, name: str, lag: int | None) -> SimpleNamespace:
     """A QueryProgressEvent as pyspark's listener receives it (only the fields the writer reads)."""
     metrics = {} if lag is None else {"maxOffsetsBehindLatest": str(lag)}
-    source = SimpleNamespace(metrics=metrics)
+    source = SimpleNamespace(metrics=metrics, endOffset=json.dumps({"logs": {"0": 120, "1": 80, "2": 5}}))
     return SimpleNamespace(
         progress=SimpleNamespace(
             name=name,
@@ -44,3 +44,13 @@ def test_caught_up_only_when_both_queries_report_no_backlog(tmp_path: Path) -> N
     assert writer.caught_up()
     writer.onQueryTerminated(SimpleNamespace(id="r", exception="boom"))
     assert not writer.caught_up()
+
+
+def test_each_index_batch_tells_the_health_watch_its_rows_lag_and_how_far_it_read(tmp_path: Path) -> None:
+    seen: list[tuple[int, int | None, int | None]] = []
+    writer = ProgressWriter(tmp_path / "status.json", lambda: "v1", lambda *args: seen.append(args))
+    writer.onQueryStarted(SimpleNamespace(name="index", id="i"))
+    writer.onQueryProgress(progress("r", "rules", 7))  # the rules query's batches are not the index's
+    writer.onQueryProgress(progress("i", "index", 40))
+    writer.onQueryIdle(SimpleNamespace(id="i"))
+    assert seen == [(10, 40, 205), (0, 0, None)]  # 120 + 80 + 5 records of logs read up to
