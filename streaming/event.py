@@ -93,6 +93,11 @@ def _raw_event(text: str, key: str | None, kafka_timestamp: datetime | None, zon
     return Parsed(fields=raw.fields(timestamp, key), format=raw.format)
 
 
+def _key_service(key: bytes | None) -> str | None:
+    # Decoded only where it is used: our own events name their service, and they are most records.
+    return (key.decode("utf-8", "replace").strip() or None) if key else None
+
+
 def parse_record(
     value: bytes | None,
     key: bytes | None = None,
@@ -116,8 +121,8 @@ def parse_record(
     stripped = text.strip()
     if not stripped:
         return _bad("value is empty")
-    service = (key.decode("utf-8", "replace").strip() or None) if key else None
     if not stripped.startswith("{"):
+        service = _key_service(key)
         return _raw_event(stripped, service, kafka_timestamp, zones.of(service))
     try:
         obj = DECODER.decode(stripped)
@@ -139,6 +144,7 @@ def parse_record(
     ):
         return _validate_json_event(obj)
     try:
+        service = _key_service(key)
         result = read_json_object(obj, service, kafka_timestamp, zone=zones.of(service))
     except RecursionError:
         return _bad("JSON value is nested too deeply to read")
