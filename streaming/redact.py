@@ -333,8 +333,8 @@ class _Compiled:
             if _NOT_SECRET_KEY.search(key, max(0, len(key) - 16)):
                 continue
             value_start, value_end = self._value_span(text, key, key_end)
-            if value_start < 0 or (found == "pwd" and text.startswith(("/", "~"), value_start)):
-                continue  # PWD=/home/bob (sudo's log line) is a working directory
+            if value_start < 0 or (key == "PWD" and text.startswith("/", value_start)):
+                continue  # PWD=/home/bob (sudo's log line, in its spelling) is a working directory
             kind = "password" if found.startswith(("pass", "pwd")) else "secret"
             pieces += (text[done:value_start], self.markers[kind])
             done = value_end
