@@ -3,17 +3,21 @@ or dead-letters a large share of what it reads.
 
 These alerts go to the alerts topic like the rules' alerts (rule ``pipeline-stalled``, ``pipeline-lagging`` or
 ``pipeline-dlq-rate``, service ``logwatch``), so routes, silences and chat delivery treat them alike; they resolve
-when the condition clears. A job that died cannot say so itself: the watchdog (infra.watchdog) restarts it.
+when the condition clears. A job that died cannot say so itself: the watchdog (infra.watchdog) restarts it, and
+the restarted job reads which alerts were firing from ``state_path``, so it resolves them with the same ids instead
+of leaving them firing forever.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
@@ -61,11 +65,13 @@ class PipelineHealth:
 
     :param publish: sends alert messages to the alerts topic (raises when Kafka does not take them).
     :param base_url: the dashboard's address, for the alerts' links.
+    :param state_path: where the firing episodes are kept across restarts of the job (None: in memory only).
     """
 
     publish: Callable[[list[dict[str, Any]]], None]
     base_url: str
     limits: HealthLimits = field(default_factory=HealthLimits)
+    state_path: Path | None = None
     _last_batch_s: float = field(default_factory=time.monotonic)
     _lag: int | None = None
     _growth: int = 0
@@ -73,6 +79,7 @@ class PipelineHealth:
     _dead_total: int | None = None
     _consumed: int | None = None  # records of logs read up to by the last finished batch
     _waiting: bool = False  # logs holds records beyond those
+    _outbox: list[dict[str, Any]] = field(default_factory=list)  # alert messages Kafka has not confirmed yet
     _conditions: dict[str, _Condition] = field(
         default_factory=lambda: {
             "stalled": _Condition("pipeline-stalled", "CRITICAL"),
@@ -80,6 +87,21 @@ class PipelineHealth:
             "dlq": _Condition("pipeline-dlq-rate", "HIGH"),
         }
     )
+
+    def __post_init__(self) -> None:
+        if self.state_path is None or not self.state_path.exists():
+            return
+        try:
+            firing = json.loads(self.state_path.read_text())
+        except (OSError, ValueError) as exc:
+            logger.warning(
+                'pipeline alert state unreadable, starting afresh path="%s" error="%s"', self.state_path, exc
+            )
+            return
+        for condition in self._conditions.values():
+            since_ms = firing.get(condition.rule) if isinstance(firing, dict) else None
+            if isinstance(since_ms, int):
+                condition.since_ms = since_ms
 
     def on_batch(self, rows: int, lag: int | None, consumed: int | None = None, at_s: float | None = None) -> None:
         """An index batch read ``rows`` records and left ``lag`` waiting on the topic (None: unknown).
@@ -106,7 +128,8 @@ class PipelineHealth:
         self._dead_total = total
 
     def check(self, now: datetime | None = None, at_s: float | None = None) -> list[dict[str, Any]]:
-        """Fire or resolve each condition; returns (and publishes) the alert messages that changed state."""
+        """Fire or resolve each condition; returns the alert messages published now (the changes, and any earlier
+        ones Kafka had not confirmed)."""
         now = now or datetime.now(UTC)
         at_s = time.monotonic() if at_s is None else at_s
         while self._counts and self._counts[0][0] < at_s - self.limits.dlq_window_s:
@@ -131,20 +154,27 @@ class PipelineHealth:
                 read >= self.limits.dlq_min and dead > self.limits.dlq_share * read,
             ),
         }
-        changes: list[tuple[_Condition, int | None, dict[str, Any]]] = []
+        changed = False
         for name, (value, threshold, bad) in values.items():
             condition = self._conditions[name]
             if bad == (condition.since_ms is not None):
                 continue
             start_ms = condition.since_ms if condition.since_ms is not None else int(now.timestamp() * 1000)
             alert = self._alert(condition, "firing" if bad else "resolved", start_ms, value, threshold, now)
-            changes.append((condition, start_ms if bad else None, alert))
-        alerts = [alert for _, _, alert in changes]
-        if alerts:
-            self.publish(alerts)  # raises when Kafka refuses: nothing changes, the next check tries again
-        for condition, since_ms, alert in changes:
-            condition.since_ms = since_ms
+            condition.since_ms = start_ms if bad else None
+            self._outbox.append(alert)
+            changed = True
             logger.warning('pipeline alert %s rule="%s" value=%s', alert["status"], alert["rule"], alert["value"])
+        if changed and self.state_path is not None:
+            firing = {c.rule: c.since_ms for c in self._conditions.values() if c.since_ms is not None}
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+            self.state_path.write_text(json.dumps(firing))
+        alerts = list(self._outbox)
+        if alerts:
+            # Raises when Kafka does not confirm: the messages stay in the outbox and the next check sends them
+            # again with the same ids (a refused send may still have arrived; the consumer keeps one per id).
+            self.publish(alerts)
+            self._outbox.clear()
         return alerts
 
     def _alert(

@@ -206,7 +206,8 @@ def run(spark: SparkSession, config: Config) -> None:
     model_version = functools.partial(_model_version, config.model_path)
     publisher = AlertPublisher(config.kafka.bootstrap_servers, config.topics.alerts, config.kafka.request_timeout_ms)
     limits = HealthLimits(stalled_s=config.streaming.stalled_after_s)
-    health = PipelineHealth(publisher.publish, config.api.dashboard_base, limits)
+    health_state = config.var_dir / "streaming" / "pipeline-alerts.json"
+    health = PipelineHealth(publisher.publish, config.api.dashboard_base, limits, health_state)
     dead_letters = TopicSize(config.kafka.bootstrap_servers, config.topics.dlq)
     arrived = TopicSize(config.kafka.bootstrap_servers, config.topics.logs)
     progress = ProgressWriter(status_path(config.var_dir, "streaming"), model_version, health.on_batch)

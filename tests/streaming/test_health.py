@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -94,7 +95,8 @@ def test_a_high_share_of_dead_letters_fires_and_old_counts_leave_the_window() ->
     assert [a["status"] for a in h.check(NOW, at_s=400)] == ["resolved"]  # the burst is older than 5 minutes
 
 
-def test_a_refused_publish_changes_nothing_and_the_next_check_sends_it() -> None:
+def test_a_refused_publish_is_sent_again_with_the_same_id_even_when_the_condition_cleared_meanwhile() -> None:
+    """A refused send may still have reached the topic: the retry must not open a second episode."""
     sent = Sent()
     h = health(sent)
     h.on_batch(rows=10, lag=5_000, at_s=1)
@@ -102,5 +104,41 @@ def test_a_refused_publish_changes_nothing_and_the_next_check_sends_it() -> None
     with pytest.raises(RuntimeError):
         h.check(NOW, at_s=100)
     sent.refuse = False
-    (firing,) = h.check(NOW, at_s=101)
+    (firing,) = h.check(NOW.replace(minute=5), at_s=101)
     assert firing["status"] == "firing" and sent.alerts == [firing]
+    assert firing["window_start"].startswith("2026-12-03T12:00:00")  # the episode began at the refused check
+
+    sent = Sent()
+    h = health(sent)
+    h.on_batch(rows=10, lag=5_000, at_s=1)
+    sent.refuse = True
+    with pytest.raises(RuntimeError):
+        h.check(NOW, at_s=100)
+    h.on_batch(rows=5_000, lag=0, at_s=110)  # the backlog cleared before Kafka confirmed anything
+    sent.refuse = False
+    retried = h.check(NOW.replace(minute=7), at_s=111)
+    assert [a["status"] for a in retried] == ["firing", "resolved"]
+    assert retried[0]["alert_id"] == retried[1]["alert_id"]
+
+
+def test_a_restarted_job_resolves_what_the_previous_one_left_firing(tmp_path: Path) -> None:
+    state = tmp_path / "streaming" / "pipeline-alerts.json"
+    sent = Sent()
+    before = PipelineHealth(sent, "http://dash", HealthLimits(stalled_s=60), state)
+    before.on_batch(rows=10, lag=5_000, at_s=0)
+    (firing,) = before.check(NOW, at_s=100)  # ... and then the job is killed
+
+    after = PipelineHealth(sent, "http://dash", HealthLimits(stalled_s=60), state)
+    after.on_batch(rows=5_000, lag=0, at_s=0)
+    (resolved,) = after.check(NOW, at_s=1)
+    assert (resolved["status"], resolved["alert_id"]) == ("resolved", firing["alert_id"])
+    assert PipelineHealth(sent, "http://dash", state_path=state).check(NOW, at_s=2) == []
+
+
+def test_an_unreadable_state_file_starts_afresh(tmp_path: Path) -> None:
+    state = tmp_path / "pipeline-alerts.json"
+    state.write_text("{not json")
+    h = PipelineHealth(Sent(), "http://dash", HealthLimits(stalled_s=60), state)
+    h.on_batch(rows=10, lag=5_000, at_s=0)
+    assert [a["status"] for a in h.check(NOW, at_s=100)] == ["firing"]
+    assert json.loads(state.read_text()) == {"pipeline-stalled": int(NOW.timestamp() * 1000)}
