@@ -90,7 +90,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
             format_report(
                 pooled,
                 title=f"real software, leave-systems-out ({real['folds']} models, {pooled['n']} "
-                "messages of held-out systems; macro-F1 over the labels present):",
+                f"{real['measured_on']} of held-out systems; macro-F1 over the labels present):",
             )
         )
         print()

@@ -87,36 +87,43 @@ def _concat(a: LabelledData, b: LabelledData) -> LabelledData:
 
 
 def leave_systems_out(
-    real: LabelledData, synthetic: LabelledData, config: TrainConfig, labels: Sequence[str]
+    real: LabelledData,
+    synthetic: LabelledData,
+    config: TrainConfig,
+    labels: Sequence[str],
+    measured: LabelledData | None = None,
 ) -> dict[str, Any]:
     """Hold each real system out in turn and score the pooled predictions.
 
-    :param real: labelled messages of real systems (``source`` = ``family:system``).
+    :param real: labelled rows of real systems to train on (``source`` = ``family:system``).
     :param synthetic: data always trained on (the synthetic corpus's train split).
     :param config: the model configuration to estimate.
     :param labels: label order for the reports.
+    :param measured: the messages scored, of the same systems (default: ``real`` itself).
     :returns: ``pooled`` (metrics over every held-out message, macro-F1 over the labels present),
         ``systems`` (metrics per system, large families pooled) and ``folds`` (how many models were trained).
     """
-    family_sizes = Counter(family_of(s) for s in set(real.sources))
+    measured = measured or real
+    family_sizes = Counter(family_of(s) for s in set(real.sources) | set(measured.sources))
     folds = [fold_of(s, family_sizes[family_of(s)]) for s in real.sources]
-    predicted: list[str] = [""] * len(real)
-    confidence: list[float] = [0.0] * len(real)
-    for fold in sorted(set(folds)):
-        held = [i for i, f in enumerate(folds) if f == fold]
+    measured_folds = [fold_of(s, family_sizes[family_of(s)]) for s in measured.sources]
+    predicted: list[str] = [""] * len(measured)
+    confidence: list[float] = [0.0] * len(measured)
+    for fold in sorted(set(measured_folds)):
+        held = [i for i, f in enumerate(measured_folds) if f == fold]
         rest = [i for i, f in enumerate(folds) if f != fold]
         model = Classifier(fit(_concat(synthetic, _take(real, rest)), config), version=f"loso-{fold}")
-        got, conf = model.classify_batch([real.messages[i] for i in held])
+        got, conf = model.classify_batch([measured.messages[i] for i in held])
         for i, label, c in zip(held, got, conf, strict=True):
             predicted[i], confidence[i] = label, c
         logger.info("fold %s: %d messages held out", fold, len(held))
     units: dict[str, list[int]] = defaultdict(list)
-    for i, source in enumerate(real.sources):
+    for i, source in enumerate(measured.sources):
         units[unit_of(source, family_sizes[family_of(source)])].append(i)
 
     def score(rows: Sequence[int]) -> dict[str, Any]:
         return metrics(
-            [real.labels[i] for i in rows],
+            [measured.labels[i] for i in rows],
             [predicted[i] for i in rows],
             labels,
             [confidence[i] for i in rows],
@@ -124,7 +131,7 @@ def leave_systems_out(
         )
 
     return {
-        "pooled": score(range(len(real))),
+        "pooled": score(range(len(measured))),
         "systems": {unit: score(rows) for unit, rows in sorted(units.items())},
         "folds": len(set(folds)),
     }
@@ -156,9 +163,16 @@ def format_systems(report: dict[str, Any]) -> str:
 def estimate_on_real(config: TrainConfig, labels: Sequence[str]) -> dict[str, Any]:
     """Leave-systems-out over the committed real templates, with the synthetic corpus's train split always in.
 
+    Scored on real example messages read from ``../shared`` when it is there (``measured_on``: ``messages``);
+    otherwise on the committed rows, whose message is the template itself (``templates``), a weaker stand-in.
+
     :param config: the model configuration to estimate (normally the shipped model's).
     :param labels: label order for the reports.
     """
+    from nlp.realdata import real_messages, shared_available  # reads ../shared only when measuring
+
     real = load_labelled([REAL_TEMPLATES])
     synthetic = load_labelled([DEFAULT_CORPUS]).subset("train")
-    return leave_systems_out(real, synthetic, config, labels)
+    measured = real_messages() if shared_available() else None
+    report = leave_systems_out(real, synthetic, config, labels, measured)
+    return {**report, "measured_on": "messages" if measured is not None else "templates"}

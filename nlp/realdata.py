@@ -1,8 +1,11 @@
-"""Build ``nlp/data/real_templates.csv``: labelled example messages of real software, one row per template.
+"""Build ``nlp/data/real_templates.csv``: labelled templates of real software, one row per template.
 
-``python -m nlp.realdata`` reads the development data beside the repository (``../shared/data``, never
-copied whole) and the demo services in ``producers/demo``, and writes at most two example messages per
-template with this project's label (``nlp/data/RUBRIC.md``), the system it came from and its source:
+``python -m nlp.realdata`` reads the development data beside the repository (``../shared/data``) and the demo
+services in ``producers/demo``, and writes each template with this project's label (``nlp/data/RUBRIC.md``) and
+the system it came from. Lines of ``../shared`` are never copied: their rows hold the template (variable parts
+as ``<*>``) as the message to train on; only the demo services, this repository's own code, keep up to two
+example messages. :func:`real_messages` gives the example messages themselves, for measuring (``nlp.loso``)
+when ``../shared`` is there. Sources:
 
 - **Loghub** 2k samples (Zhu et al., "Loghub", ISSRE 2023): labels by template in ``loghub_labels.csv``.
 - **fail2ban** test logs (fail2ban 1.0.2, GPL-2+): a line after ``# failJSON: {... "match": true ...}`` is an
@@ -32,10 +35,11 @@ from pathlib import Path
 from typing import Final
 
 from core.config import REPO_ROOT
-from nlp.corpus import REAL_TEMPLATES
+from nlp.corpus import REAL_TEMPLATES, LabelledData
 from nlp.errors import TrainingDataError
+from nlp.loso import family_of
 
-__all__ = ["build_rows", "main"]
+__all__ = ["build_rows", "main", "real_messages", "shared_available"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,8 @@ _FIELDS: Final = ("message", "label", "source", "template", "split", "weight", "
 # (leave-systems-out macro-F1 0.794 at 1, 0.805 at 3; see nlp/MODEL.md).
 _WEIGHT: Final = 3
 _PER_TEMPLATE: Final = 2
+# Families whose lines are this repository's own and may be committed as they are.
+_OWN_FAMILIES: Final = frozenset({"demo"})
 _MAX_CHARS: Final = 600
 
 # fail2ban lines annotated "match": false that are not about authentication: connection chatter, DNS,
@@ -154,31 +160,57 @@ def _demo() -> Iterator[tuple[str, str, str, str]]:
                 yield "demo", f"demo:{name}", line.message.splitlines()[0][:_MAX_CHARS], line.category
 
 
-def build_rows() -> list[dict[str, str]]:
-    """Return the rows of ``real_templates.csv``: per (system, template) up to two examples and the line count."""
+def shared_available() -> bool:
+    """Whether the development data beside the repository is there (a fresh clone may have it or not)."""
+    return (_SHARED / "loghub").is_dir()
+
+
+def _collect() -> dict[tuple[str, str], tuple[Counter[str], list[str]]]:
+    """(system, template) -> (label counts over its lines, up to two distinct example messages)."""
     from streaming.templates import template_of
 
-    labels: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    examples: dict[tuple[str, str], list[str]] = defaultdict(list)
+    found: dict[tuple[str, str], tuple[Counter[str], list[str]]] = defaultdict(lambda: (Counter(), []))
     for _, system, message, label in (*_loghub(), *_fail2ban(), *_lnav(), *_demo()):
-        key = (system, template_of(message).text)
-        labels[key][label] += 1
-        if message not in examples[key] and len(examples[key]) < _PER_TEMPLATE:
-            examples[key].append(message)
-    # A template annotated both ways (fail2ban bans some lines only in context) takes its majority label.
-    return [
-        {
-            "message": message,
-            "label": counts.most_common(1)[0][0],
-            "source": system,
-            "template": template,
-            "split": "train",
-            "weight": str(_WEIGHT),
-            "lines": str(counts.total()),
-        }
-        for (system, template), counts in labels.items()
-        for message in examples[(system, template)]
-    ]
+        counts, examples = found[(system, template_of(message).text)]
+        counts[label] += 1
+        if message not in examples and len(examples) < _PER_TEMPLATE:
+            examples.append(message)
+    return found
+
+
+def build_rows() -> list[dict[str, str]]:
+    """Return the rows of ``real_templates.csv``: per (system, template) its label and line count, with the
+    template as the message (the demo services: up to two example messages)."""
+    rows = []
+    for (system, template), (counts, examples) in _collect().items():
+        # A template annotated both ways (fail2ban bans some lines only in context) takes its majority label.
+        label = counts.most_common(1)[0][0]
+        for message in examples if family_of(system) in _OWN_FAMILIES else [template]:
+            rows.append(
+                {
+                    "message": message,
+                    "label": label,
+                    "source": system,
+                    "template": template,
+                    "split": "train",
+                    "weight": str(_WEIGHT),
+                    "lines": str(counts.total()),
+                }
+            )
+    return rows
+
+
+def real_messages() -> LabelledData:
+    """Up to two real example messages per template of every system, labelled like their template: what
+    leave-systems-out scores on when ``../shared`` is there (read from it, never written anywhere)."""
+    messages, labels, sources, templates = [], [], [], []
+    for (system, template), (counts, examples) in _collect().items():
+        for message in examples:
+            messages.append(message)
+            labels.append(counts.most_common(1)[0][0])
+            sources.append(system)
+            templates.append(template)
+    return LabelledData(messages, labels, ["test"] * len(messages), sources, templates)
 
 
 def main() -> int:
@@ -191,7 +223,7 @@ def main() -> int:
         writer = csv.DictWriter(handle, fieldnames=_FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    print(f"wrote {len(rows)} examples of {len({(r['source'], r['template']) for r in rows})} templates to {args.out}")
+    print(f"wrote {len(rows)} rows of {len({(r['source'], r['template']) for r in rows})} templates to {args.out}")
     return 0
 
 

@@ -11,6 +11,8 @@ import pytest
 from nlp.corpus import DEFAULT_CORPUS, REAL_TEMPLATES, load_labelled
 from nlp.corpusgen.__main__ import render
 from nlp.errors import TrainingDataError
+from nlp.realdata import real_messages
+from streaming.templates import template_of
 
 
 def _rows() -> list[dict[str, str]]:
@@ -55,7 +57,24 @@ def test_real_templates_cover_every_source_and_stay_modest() -> None:
     assert {r["label"] for r in rows} == {"security", "performance", "business", "general"}
     assert REAL_TEMPLATES.stat().st_size < 1_000_000
     per_template = Counter((r["source"], r["template"]) for r in rows)
-    assert max(per_template.values()) <= 2  # templates with an example or two, not copies of the logs
+    assert max(per_template.values()) <= 2  # the demo's templates with an example or two, not copies of its logs
+    # Third-party logs (../shared) are never copied: their rows hold the template, variable parts as <*>.
+    third_party = [r for r in rows if not r["source"].startswith("demo:")]
+    assert third_party and all(r["message"] == r["template"] for r in third_party)
+    assert sum("<*>" in r["message"] for r in third_party) > len(third_party) / 2
+
+
+def test_no_line_of_the_shared_data_is_in_the_committed_file() -> None:
+    real = real_messages()  # read from ../shared, which CI has beside the repository
+    with REAL_TEMPLATES.open(newline="", encoding="utf-8") as handle:
+        committed = {r["message"] for r in csv.DictReader(handle)}
+    copied = [
+        m for m, s in zip(real.messages, real.sources, strict=True) if not s.startswith("demo:") and m in committed
+    ]
+    # A message with no variable part is its own template; anything else found verbatim is a copy.
+    assert all(m == template_of(m).text for m in copied), copied[:5]
+    assert len(copied) < len(real) / 5
+    assert len(real) > 1500
 
 
 def test_a_weight_column_is_read_and_checked(tmp_path: Path) -> None:
