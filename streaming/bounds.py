@@ -41,6 +41,21 @@ def field_name(key: Any) -> str:
     return ".".join(part if part.strip() else "_" for part in name.split("."))
 
 
+# Field names already checked: a stream repeats the same few hundred keys, and this runs for every key of every
+# document. Only short string keys are kept (True, 1 and 1.0 are equal dict keys with different names).
+_NAMES: dict[str, str] = {}
+_NAMES_MAX = 50_000
+
+
+def _name(key: Any) -> str:
+    name = _NAMES.get(key) if type(key) is str else None
+    if name is None:
+        name = field_name(key)
+        if type(key) is str and len(key) <= MAX_KEY_CHARS and len(_NAMES) < _NAMES_MAX:
+            _NAMES[key] = name
+    return name
+
+
 def bounded(value: Any, depth: int = 0) -> Any:
     """``value`` (a document or any part of it) with long strings cut, keys Elasticsearch accepts, and objects
     nested deeper than ``MAX_DEPTH`` kept as their JSON text.
@@ -53,7 +68,11 @@ def bounded(value: Any, depth: int = 0) -> Any:
     if isinstance(value, dict):
         if depth > MAX_DEPTH:
             return _cut(json.dumps(value, ensure_ascii=False, default=str))
-        return {field_name(k): bounded(v, depth + 1) for k, v in value.items()}
+        # Short strings, most values, are taken as they are without a call.
+        return {
+            _name(k): v if type(v) is str and len(v) <= MAX_STRING_CHARS else bounded(v, depth + 1)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [bounded(v, depth + 1) for v in value]
     if isinstance(value, float) and not math.isfinite(value):

@@ -124,3 +124,22 @@ def test_raw_syslog_line_names_its_own_service() -> None:
     parsed = parse_record(line, key=b"Linux", kafka_timestamp=datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     assert parsed.error is None and parsed.format == "syslog3164"
     assert parsed.fields["service"] == "sshd" and parsed.fields["host"] == "web-01"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        rb'{"timestamp":"2026-12-03T00:00:00Z","level":"INFO","service":"a","message":"x\ud800 y",'
+        rb'"attributes":{"k\udc00":["v\uDFFF"]}}',
+        rb'{"time":"2026-12-03T00:00:00Z","msg":"x\ud800 y","k\udc00":"v\uDFFF"}',  # foreign JSON
+    ],
+)
+def test_lone_surrogate_escapes_become_replacement_characters_so_the_document_encodes(value: bytes) -> None:
+    parsed = parse_record(value, b"svc")
+    assert parsed.error is None
+    assert parsed.fields["message"] == "x\ufffd y"
+    assert "k\ufffd" in json.dumps(parsed.fields["attributes"], ensure_ascii=False)
+    json.dumps(parsed.fields, ensure_ascii=False, default=str).encode("utf-8")  # raised before
+    # A real pair is one character, kept as it is.
+    pair = parse_record(rb'{"timestamp":"2026-12-03T00:00:00Z","level":"INFO","service":"a","message":"\ud83d\ude00"}')
+    assert pair.fields["message"] == "\U0001f600"
