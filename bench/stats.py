@@ -1,4 +1,4 @@
-"""The one percentile of the benchmarks: nearest rank.
+"""The figures the benchmarks share: the one percentile (nearest rank), and the memory of a process tree.
 
 The p-th percentile of n samples is the smallest sample with at least p% of the samples at or below it
 (the sample of rank ``ceil(p / 100 * n)`` in ascending order). Every figure printed is therefore a value
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from pathlib import Path
 
-__all__ = ["percentile"]
+__all__ = ["percentile", "tree_memory_mb"]
 
 
 def percentile(values: Iterable[float], q: float) -> float:
@@ -28,3 +29,38 @@ def percentile(values: Iterable[float], q: float) -> float:
     # Rounded first so 99.9 * 1000 / 100 (999.0000000000001 in floating point) is rank 999, not 1000.
     rank = math.ceil(round(q * len(ordered) / 100, 9))
     return float(ordered[max(rank, 1) - 1])
+
+
+def tree_memory_mb(pids: Iterable[int]) -> tuple[float, float]:
+    """Resident memory of processes and all their descendants, from /proc: (RSS summed, PSS summed) in MiB.
+
+    RSS counts pages shared between processes (forked Python workers) once per process; PSS splits them among
+    the sharers, so its sum is what the processes together hold.
+
+    :param pids: the root processes; those that have ended are skipped.
+    """
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    seen: set[int] = set()
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid not in seen:
+            seen.add(pid)
+            todo.extend(children.get(pid, ()))
+    rss = pss = 0
+    for pid in seen:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                name, _, value = line.partition(":")
+                if name in ("Rss", "Pss"):
+                    kib = int(value.split()[0])
+                    rss, pss = (rss + kib, pss) if name == "Rss" else (rss, pss + kib)
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+    return rss / 1024, pss / 1024

@@ -191,3 +191,13 @@ def test_dead_letters_keep_a_redacted_copy_and_the_originals_hash(settings: Sink
         assert record["original_bytes"] == str(len(original))
     assert b"caf\xe9 login" in dlq[4]["value"]  # what is not a secret stays as it came, bad bytes too
     assert json.loads(dlq[0]["value"])["level"] == "LOUD"  # still the record, for whoever fixes and replays it
+
+
+def test_documents_are_searchable_when_the_sink_returns(settings: SinkSettings) -> None:
+    """Freshness: the sink refreshes what it wrote instead of leaving it to the next periodic refresh (1 s)."""
+    es = Elasticsearch(settings.es_url, request_timeout=60)
+    for attempt in range(3):
+        word = f"fresh{uuid.uuid4().hex}"
+        index_rows(rows_of([event(f"{word} {i}") for i in range(50)]), settings, NOW, NOW)
+        found = es.count(index=settings.index_prefix, query={"match": {"message": word}})["count"]
+        assert found == 50, attempt  # no refresh was asked for here
