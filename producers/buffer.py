@@ -1,4 +1,4 @@
-"""The bounded memory between emitting threads, the sender thread and kafka-python's callbacks.
+"""The bounded memory between emitting threads and the sender thread.
 
 One lock guards the queues and every counter, so a snapshot always balances:
 ``emitted + replayed == sent + failed + dropped + queued``. Emitting threads only ever append under it.
@@ -194,18 +194,30 @@ class Buffer:
                 self._drop_locked(reason)
                 self.queued -= 1
 
-    # ---- resolution (sender thread and kafka-python's callback thread) ------------------------------
+    # ---- resolution (sender thread) ------------------------------------------------------------------
 
-    def ack(self, token: int) -> bool:
-        """A record Kafka acknowledged; False if it was already resolved elsewhere."""
+    def ack_many(self, tokens: list[int]) -> int:
+        """Records Kafka acknowledged, counted under one lock; returns how many were still unresolved."""
         with self.lock:
-            rec = self.inflight.pop(token, None)
-            if rec is None:
-                return False
-            self._release_locked(rec)
-            self.sent += 1
-            self.queued -= 1
-            return True
+            pop = self.inflight.pop
+            done = own = size = 0
+            for token in tokens:
+                rec = pop(token, None)
+                if rec is None:
+                    continue
+                done += 1
+                if rec[3] is None:  # _release_locked, inlined: this runs once per record
+                    own += 1
+                    size += len(rec[0]) + len(rec[1])
+                else:
+                    rec[3].resolved += 1
+            self.mem_events -= own
+            self.mem_bytes -= size + own * RECORD_OVERHEAD_BYTES
+            if own and self.space_waiters:
+                self._space.notify_all()
+            self.sent += done
+            self.queued -= done
+            return done
 
     def pop_inflight(self, token: int) -> Record | None:
         with self.lock:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from producers.errors import ProducerConfigError
 
@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ProducerConfig",
+    "TransportName",
     "default_bootstrap_servers",
     "default_service_name",
     "default_topic",
+    "default_transport",
     "resolve_compression",
 ]
 
@@ -28,9 +30,11 @@ DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 # logwatch's default for its ``topics.logs`` (core.contract.Topics); tests/producers/test_core_agrees.py
 # holds the two together, since this package installs alone.
 DEFAULT_TOPIC = "logs"
-_SECRET_HINTS = ("password", "secret", "token", "sasl_oauth", "ssl_keyfile", "key_password")
+_SECRET_HINTS = ("password", "secret", "token", "sasl_oauth", "ssl_keyfile", "key_password", "ssl.key")
 
 Overflow = Literal["drop_new", "drop_old"]
+TransportName = Literal["kafka-python", "confluent"]
+_TRANSPORTS = ("kafka-python", "confluent")
 
 
 def default_bootstrap_servers() -> str:
@@ -50,6 +54,12 @@ def default_service_name() -> str:
         return env
     prog = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] not in ("", "-c", "-m") else ""
     return prog or "unknown"
+
+
+def default_transport() -> TransportName:
+    """``LOGWATCH_PRODUCER_TRANSPORT`` from the environment, else ``kafka-python``."""
+    name = os.environ.get("LOGWATCH_PRODUCER_TRANSPORT", "").strip() or "kafka-python"
+    return cast(TransportName, name)  # checked with the other options in ProducerConfig
 
 
 def resolve_compression(name: str) -> str | None:
@@ -83,12 +93,16 @@ class ProducerConfig:
     :param max_event_bytes: larger events are truncated with a visible marker to fit.
     :param overflow: when memory is full, ``drop_new`` refuses the new event, ``drop_old`` evicts the oldest.
     :param emit_block_ms: longest an ``emit()`` may wait for room when memory is full (0: never waits).
+    :param transport: the Kafka client: ``kafka-python`` (the default, the only required dependency) or
+        ``confluent`` (librdkafka through confluent-kafka, several times faster; ``pip install
+        'logwatch-producers[fast]'``); default ``$LOGWATCH_PRODUCER_TRANSPORT`` or ``kafka-python``.
     :param compression: auto (zstd, else lz4, else gzip, by what is installed), zstd, lz4, gzip or none.
-    :param linger_ms: how long kafka-python waits to fill a batch.
-    :param batch_bytes: kafka-python batch size per partition.
-    :param send_max_block_ms: kafka-python's ``max_block_ms``; only the sender thread ever waits on it.
+    :param linger_ms: how long the client waits to fill a batch.
+    :param batch_bytes: the client's batch size per partition.
+    :param send_max_block_ms: kafka-python's ``max_block_ms``; only the sender thread ever waits on it
+        (librdkafka never blocks a send).
     :param request_timeout_ms: one request to the broker.
-    :param delivery_timeout_ms: how long kafka-python retries a record before handing it back to us.
+    :param delivery_timeout_ms: how long the client retries a record before handing it back to us.
     :param connect_timeout_s: TCP reachability check before building a Kafka client.
     :param reconnect_backoff_max_ms: ceiling of the exponential back-off between reconnects.
     :param give_up_after_s: drop an undelivered event (reason ``broker_timeout``) this long after it was
@@ -100,10 +114,11 @@ class ProducerConfig:
     :param spool_fsync: fsync each spool write (survives power loss, costs throughput).
     :param close_timeout_s: what the exit hook gives ``close()``.
     :param debug: print the library's own diagnostics on stderr.
-    :param kafka_options: extra kafka-python ``KafkaProducer`` options (TLS, SASL...); secrets are masked
-        in ``repr``.
-    :param transport_factory: builds the client the sender thread talks to; default kafka-python.
-        Tests inject a double here.
+    :param kafka_options: extra options of the selected client (TLS, SASL...), in its own spelling:
+        kafka-python ``KafkaProducer`` keywords (``security_protocol``) or librdkafka properties
+        (``security.protocol``); secrets are masked in ``repr``.
+    :param transport_factory: builds the client the sender thread talks to; default the one ``transport``
+        names. Tests inject a double here.
     """
 
     service: str = field(default_factory=default_service_name)
@@ -117,6 +132,7 @@ class ProducerConfig:
     max_event_bytes: int = 32 * 1024
     overflow: Overflow = "drop_new"
     emit_block_ms: int = 0
+    transport: TransportName = field(default_factory=default_transport)
     compression: str = "auto"
     linger_ms: int = 20
     batch_bytes: int = 256 * 1024
@@ -164,6 +180,16 @@ class ProducerConfig:
             raise bad("overflow", f"must be 'drop_new' or 'drop_old', got {self.overflow!r}")
         if self.emit_block_ms < 0 or self.linger_ms < 0:
             raise bad("emit_block_ms/linger_ms", "must not be negative")
+        if self.transport not in _TRANSPORTS:
+            raise bad("transport", f"must be 'kafka-python' or 'confluent', got {self.transport!r}")
+        if self.transport == "confluent":
+            try:
+                import confluent_kafka  # noqa: F401
+            except ImportError as exc:
+                raise ProducerConfigError(
+                    "Producer option transport='confluent' needs the confluent-kafka package: "
+                    "install it with pip install 'logwatch-producers[fast]'."
+                ) from exc
         if self.compression not in ("auto", "zstd", "lz4", "gzip", "none"):
             raise bad("compression", f"must be auto, zstd, lz4, gzip or none, got {self.compression!r}")
         if self.delivery_timeout_ms < self.linger_ms + self.request_timeout_ms:

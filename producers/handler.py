@@ -9,7 +9,8 @@ from __future__ import annotations
 import fnmatch
 import logging
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 from producers._internal import capture_internal_exception
@@ -24,19 +25,18 @@ DEFAULT_IGNORED_LOGGERS = ("kafka", "kafka.*", "producers", "producers.*")
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _RECORD_ATTRS = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
-_PLAIN_RECORD_NAMES = list(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
-_PLAIN_RECORD_SIZE = len(_PLAIN_RECORD_NAMES)
+_PLAIN_RECORD_SIZE = len(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
+_LAST_RECORD_ATTR = list(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)[-1]
 _FORMATTER_ATTRS = frozenset({"message", "asctime"})
-_NO_EXTRAS: frozenset[str] = frozenset()
 _TOP_LEVEL_EXTRAS = frozenset({"trace_id", "span_id", "env", "version", "host", "service"})
 
 
-def _extras(d: dict[str, Any]) -> Collection[str]:
-    """Names ``extra=`` added to a record: LogRecord sets its own attributes first, extras follow."""
-    names = list(d)
-    if names[:_PLAIN_RECORD_SIZE] == _PLAIN_RECORD_NAMES:
-        return [n for n in names[_PLAIN_RECORD_SIZE:] if n not in _FORMATTER_ATTRS]
-    return d.keys() - _RECORD_ATTRS  # a custom record class: compare names instead of positions
+def _extras(d: dict[str, Any]) -> dict[str, Any]:
+    """What ``extra=`` added to a record: LogRecord sets its own attributes first, extras follow."""
+    rest = islice(d, _PLAIN_RECORD_SIZE - 1, None)
+    if next(rest, None) == _LAST_RECORD_ATTR:  # in place: what follows it was added after __init__
+        return {n: d[n] for n in rest if n not in _FORMATTER_ATTRS}
+    return {n: v for n, v in d.items() if n not in _RECORD_ATTRS}  # a custom record class: compare names
 
 
 _guard = threading.local()
@@ -79,6 +79,15 @@ class KafkaLogHandler(logging.Handler):
             hit = self._ignored[name] = any(fnmatch.fnmatchcase(name, p) for p in self._patterns)
         return hit
 
+    def handle(self, record: logging.LogRecord) -> bool:
+        """Filter and emit without ``logging.Handler``'s lock: ``emit`` is thread-safe on its own, and the
+        lock would make every logging thread wait on the others."""
+        passed = self.filter(record) if self.filters else True
+        if not passed:
+            return False
+        self.emit(passed if isinstance(passed, logging.LogRecord) else record)  # 3.12 filters may replace it
+        return True
+
     def emit(self, record: logging.LogRecord) -> None:
         guard = _guard
         if getattr(guard, "active", False):
@@ -92,16 +101,19 @@ class KafkaLogHandler(logging.Handler):
         guard.active = True
         try:
             d = record.__dict__
-            extras = _extras(d) if len(d) > _PLAIN_RECORD_SIZE else _NO_EXTRAS
-            message = self._message(record)
-            if extras and not _TOP_LEVEL_EXTRAS.isdisjoint(extras):
-                self.producer.emit(record.levelno, message, **self._fields(record, extras))
+            attrs = _extras(d) if len(d) > _PLAIN_RECORD_SIZE else None
+            try:
+                message = record.getMessage()
+            except Exception:
+                # A bad %-format in someone's log call must not lose the line.
+                message = f"{record.msg!s} (unformattable arguments: {record.args!r})"
+            if attrs and not _TOP_LEVEL_EXTRAS.isdisjoint(attrs):
+                self.producer.emit(record.levelno, message, **self._fields(record, attrs))
                 return
             middle = self._logger_parts.get(name) or self._logger_part(name)
             exc_info = record.exc_info
             if exc_info and exc_info[1] is not None:
                 middle += f',"exception":{json_value(exception_info(exc_info[1]))}'
-            attrs = {key: d[key] for key in extras} if extras else None
             if record.stack_info:
                 attrs = attrs or {}
                 attrs["stack_info"] = record.stack_info
@@ -125,14 +137,6 @@ class KafkaLogHandler(logging.Handler):
                 self._logger_parts.clear()
             part = self._logger_parts[name] = f',"logger":{json_string(name)}'
         return part
-
-    @staticmethod
-    def _message(record: logging.LogRecord) -> str:
-        try:
-            return record.getMessage()
-        except Exception:
-            # A bad %-format in someone's log call must not lose the line.
-            return f"{record.msg!s} (unformattable arguments: {record.args!r})"
 
     def _fields(self, record: logging.LogRecord, extras: Iterable[str]) -> dict[str, Any]:
         """Keyword fields for ``LogProducer.emit`` (the slow path: ``extra=`` sets top-level fields)."""

@@ -177,7 +177,9 @@ class LogProducer:
     def _enqueue(self, key: bytes, payload: bytes, truncated: bool) -> bool:
         accepted = self._buffer.put(key, payload, truncated, self._block_s)
         sender = self._sender
-        if sender is None or not sender.alive or self._pid != os.getpid():
+        # No os.getpid() here: it is a system call (~0.5 µs), and the fork hook (_lifecycle) already
+        # clears _sender in a forked child.
+        if sender is None or not sender.alive:
             self._ensure_started()
         return accepted
 

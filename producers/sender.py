@@ -14,13 +14,12 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from functools import partial
 
 from producers._internal import capture_internal_exception
 from producers.buffer import Buffer, Record
 from producers.config import ProducerConfig
 from producers.spool import Segment, Spool
-from producers.transport import KafkaTransport, Transport
+from producers.transport import Transport, transport_class
 
 __all__ = ["Sender"]
 
@@ -52,7 +51,7 @@ class Sender:
         self._buffer = buffer
         self._spool = spool
         self._on_connect = on_connect
-        self._factory: Callable[[ProducerConfig], Transport] = config.transport_factory or KafkaTransport
+        self._factory: Callable[[ProducerConfig], Transport] = config.transport_factory or transport_class(config)
         self._transport: Transport | None = None
         self._state_lock = threading.Lock()
         self.outage_since: float | None = None
@@ -114,6 +113,8 @@ class Sender:
             if deadline is not None and (now >= deadline or self._idle()):
                 return
             self._check_stall(now)
+            if self._transport is not None:
+                self._poll(self._transport)
             if self._transport is None:
                 if now >= self._next_attempt:
                     self._connect()
@@ -128,9 +129,10 @@ class Sender:
                     idle_polls = 0
                 else:
                     idle_polls += 1
-                if idle_polls < _BUSY_POLLS and not stopping:
+                if buf.inflight or (idle_polls < _BUSY_POLLS and not stopping):
                     # While events keep coming, poll: waking this thread from emit() costs the host a
-                    # syscall per event (tens of µs on a busy VM); polling costs it nothing.
+                    # syscall per event (tens of µs on a busy VM); polling costs it nothing. Records in
+                    # flight keep it polling too: their outcomes are collected by transport.poll().
                     buf.wait_for_work(_POLL_S, want_records=False)
                 else:
                     buf.wait_for_work(0.05 if stopping else 0.5, want_records=True)
@@ -217,14 +219,16 @@ class Sender:
         buf = self._buffer
         if not buf.inflight:
             self._last_progress = time.monotonic()
+        # Hoisted: this loop runs once per record.
+        send, inflight, tokens = transport.send, buf.inflight, self._tokens
         for i, rec in enumerate(batch):
-            if i % 256 == 255 and self._stop_deadline is not None and time.monotonic() >= self._stop_deadline:
+            if i & 255 == 255 and self._stop_deadline is not None and time.monotonic() >= self._stop_deadline:
                 buf.requeue(batch[i:])  # a slow client must not carry the stop past its deadline
                 return
-            token = next(self._tokens)
-            buf.inflight[token] = rec
+            token = next(tokens)
+            inflight[token] = rec
             try:
-                transport.send(rec[0], rec[1], partial(self._delivered, token))
+                send(rec[0], rec[1], token)
             except Exception as exc:
                 if buf.pop_inflight(token) is None:
                     continue
@@ -236,32 +240,36 @@ class Sender:
                 buf.mark_failed([rec])
                 self._warn_once(exc)
 
-    def _delivered(self, token: int, exc: BaseException | None) -> None:
-        """Runs in kafka-python's network thread for each record."""
+    def _poll(self, transport: Transport) -> None:
+        """Count what the transport reports: acknowledgements under one lock, failures one by one."""
         try:
-            buf = self._buffer
-            if exc is None:
-                if buf.ack(token):
-                    self._last_progress = time.monotonic()
-                    if self.outage_since is not None:
-                        self._recovered()
-                return
-            rec = buf.pop_inflight(token)
-            if rec is None:
-                return
-            if self._closing_transport:
-                buf.requeue([rec])  # resolved by the shutdown that is closing the transport
-            elif _retriable(exc):
-                if self._give_up_s is not None and time.monotonic() - rec[2] > self._give_up_s:
-                    buf.mark_dropped([rec], "broker_timeout")
-                else:
-                    buf.requeue([rec])
-                    self._enter_outage(f"delivery failed: {exc}")
+            acked, failed = transport.poll()
+        except Exception as exc:
+            capture_internal_exception(exc)
+            return
+        if acked and self._buffer.ack_many(acked):
+            self._last_progress = time.monotonic()
+            if self.outage_since is not None:
+                self._recovered()
+        for token, error in failed:
+            self._failed(token, error)
+
+    def _failed(self, token: int, exc: BaseException) -> None:
+        buf = self._buffer
+        rec = buf.pop_inflight(token)
+        if rec is None:
+            return
+        if self._closing_transport:
+            buf.requeue([rec])  # resolved by the shutdown that is closing the transport
+        elif _retriable(exc):
+            if self._give_up_s is not None and time.monotonic() - rec[2] > self._give_up_s:
+                buf.mark_dropped([rec], "broker_timeout")
             else:
-                buf.mark_failed([rec])
-                self._warn_once(exc)
-        except Exception as internal:
-            capture_internal_exception(internal)
+                buf.requeue([rec])
+                self._enter_outage(f"delivery failed: {exc}")
+        else:
+            buf.mark_failed([rec])
+            self._warn_once(exc)
 
     def _warn_once(self, exc: BaseException) -> None:
         kind = type(exc).__name__
@@ -335,6 +343,7 @@ class Sender:
                 transport.close(max(0.0, remaining))
             except Exception as exc:
                 capture_internal_exception(exc)
+            self._poll(transport)
         leftovers = self._buffer.drain_all()
         if self._spool is not None:
             self.abandoned = self._to_spool(leftovers)

@@ -1,4 +1,5 @@
-"""The boundary between the sender thread and Kafka: kafka-python by default, a double in tests.
+"""The boundary between the sender thread and Kafka: kafka-python by default, librdkafka on request,
+a double in tests.
 
 Only the sender thread calls a transport. kafka-python's ``send()`` blocks for up to its ``max_block_ms``
 when metadata is missing (dpkp/kafka-python#994), so ours is set low and no host thread ever calls it.
@@ -7,18 +8,37 @@ when metadata is missing (dpkp/kafka-python#994), so ours is set low and no host
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import sys
+import weakref
+from collections import deque
 from collections.abc import Callable
-from typing import IO, Any, Protocol
+from functools import partial
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from producers.config import ProducerConfig
 
-__all__ = ["Transport", "KafkaTransport", "StreamTransport", "Unreachable", "bootstrap_reachable"]
+if TYPE_CHECKING:
+    import confluent_kafka
+
+__all__ = [
+    "Transport",
+    "KafkaTransport",
+    "ConfluentTransport",
+    "StreamTransport",
+    "Unreachable",
+    "LibrdkafkaError",
+    "Outcomes",
+    "Resolved",
+    "bootstrap_reachable",
+    "transport_class",
+]
 
 logger = logging.getLogger(__name__)
 
-Callback = Callable[[BaseException | None], None]
+# What poll() returns: tokens Kafka acknowledged, and (token, exception) of records it failed.
+Resolved = tuple[list[int], list[tuple[int, BaseException]]]
 
 
 class Unreachable(ConnectionError):
@@ -32,13 +52,18 @@ class Transport(Protocol):
 
     Exceptions whose ``retriable`` attribute is true (kafka-python's timeouts, lost connections) mean
     "Kafka is away, try again later"; any other exception from ``send`` fails that one record.
+    Outcomes are collected by ``poll()`` on the sender thread: the sender then counts a whole batch of
+    acknowledgements under one lock, and no client thread ever touches its state.
     """
 
-    def send(self, key: bytes, value: bytes, callback: Callback) -> None:
-        """Queue one record; ``callback(None)`` on acknowledgement, ``callback(exc)`` on failure."""
+    def send(self, key: bytes, value: bytes, token: int) -> None:
+        """Queue one record; a later ``poll()`` reports its outcome under ``token``."""
 
     def probe(self) -> None:
         """Return if Kafka can take records for our topic now; raise otherwise."""
+
+    def poll(self) -> Resolved:
+        """The outcomes known since the last call, without waiting."""
 
     def close(self, timeout_s: float) -> None:
         """Deliver what is in flight within ``timeout_s``, then release connections."""
@@ -61,8 +86,31 @@ def bootstrap_reachable(bootstrap_servers: str, timeout_s: float) -> bool:
     return False
 
 
-def _succeeded(callback: Callback, _metadata: object) -> None:
-    callback(None)
+class Outcomes:
+    """Outcomes reported from any thread (kafka-python's network thread), taken by ``poll()``."""
+
+    def __init__(self) -> None:
+        self._done: deque[tuple[int, BaseException | None]] = deque()  # append/popleft are thread-safe
+
+    def acked(self, token: int, _metadata: object = None) -> None:
+        self._done.append((token, None))
+
+    def failed(self, token: int, exc: BaseException) -> None:
+        self._done.append((token, exc))
+
+    def take(self) -> Resolved:
+        acked: list[int] = []
+        failed: list[tuple[int, BaseException]] = []
+        pop = self._done.popleft
+        while True:
+            try:
+                token, exc = pop()
+            except IndexError:
+                return acked, failed
+            if exc is None:
+                acked.append(token)
+            else:
+                failed.append((token, exc))
 
 
 class KafkaTransport:
@@ -83,6 +131,9 @@ class KafkaTransport:
             "bootstrap_servers": [s.strip() for s in config.bootstrap_servers.split(",")],
             "client_id": f"logwatch-{config.service}",
             "acks": "all",
+            # A retry after a broker fail-over must not write the record twice: ids come from offsets, so a
+            # duplicate on logs would be indexed twice.
+            "enable_idempotence": True,
             "compression_type": config.compression_type,
             "linger_ms": config.linger_ms,
             "batch_size": config.batch_bytes,
@@ -98,17 +149,21 @@ class KafkaTransport:
         }
         options.update(config.kafka_options)
         self._producer = KafkaProducer(**options)
+        self._outcomes = Outcomes()
 
-    def send(self, key: bytes, value: bytes, callback: Callback) -> None:
+    def send(self, key: bytes, value: bytes, token: int) -> None:
         future = self._producer.send(self._topic, value=value, key=key)
-        future.add_callback(_succeeded, callback)
-        future.add_errback(callback)
+        future.add_callback(self._outcomes.acked, token)
+        future.add_errback(self._outcomes.failed, token)
 
     def probe(self) -> None:
         if not bootstrap_reachable(self._config.bootstrap_servers, self._config.connect_timeout_s):
             raise Unreachable(f"no Kafka bootstrap server reachable at {self._config.bootstrap_servers}")
         if not self._producer.partitions_for(self._topic):
             raise Unreachable(f"topic {self._topic} has no partitions")
+
+    def poll(self) -> Resolved:
+        return self._outcomes.take()
 
     def close(self, timeout_s: float) -> None:
         try:
@@ -127,6 +182,191 @@ class KafkaTransport:
                 pass
 
 
+class LibrdkafkaError(Exception):
+    """A librdkafka error, with kafka-python's meaning of ``retriable``: Kafka is away, try again.
+
+    :param error: the ``confluent_kafka.KafkaError``.
+    :param retriable: whether retrying can help.
+    """
+
+    def __init__(self, error: confluent_kafka.KafkaError, retriable: bool) -> None:
+        super().__init__(f"{error.name()}: {error.str()}")
+        self.code = error.code()
+        self.retriable = retriable
+
+
+# librdkafka marks few errors retriable itself (a message that timed out is not, for instance); these are
+# the ones kafka-python's errors call retriable, plus librdkafka's own for an absent cluster.
+_RETRIABLE_NAMES = (
+    "_MSG_TIMED_OUT",
+    "_TIMED_OUT",
+    "_TIMED_OUT_QUEUE",
+    "_TRANSPORT",
+    "_ALL_BROKERS_DOWN",
+    "_RESOLVE",
+    "_UNKNOWN_TOPIC",
+    "_UNKNOWN_PARTITION",
+    "_QUEUE_FULL",
+    "_NODE_UPDATE",
+    "_PURGE_QUEUE",
+    "_PURGE_INFLIGHT",
+    "_DESTROY",
+    "_FATAL",
+    "UNKNOWN_TOPIC_OR_PART",
+    "REQUEST_TIMED_OUT",
+    "LEADER_NOT_AVAILABLE",
+    "NOT_LEADER_FOR_PARTITION",
+    "NOT_ENOUGH_REPLICAS",
+    "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+    "NETWORK_EXCEPTION",
+    "BROKER_NOT_AVAILABLE",
+    "KAFKA_STORAGE_ERROR",
+)
+_retriable_codes: frozenset[int] = frozenset()
+
+
+def _librdkafka_error(error: confluent_kafka.KafkaError) -> LibrdkafkaError:
+    retriable = error.code() in _retriable_codes or error.retriable() or error.fatal()
+    return LibrdkafkaError(error, retriable)
+
+
+# librdkafka's threads do not survive fork(); a child that freed its parent's client would wait on them
+# forever, so the child keeps those clients referenced (and never uses them).
+_live_clients: weakref.WeakSet[ConfluentTransport] = weakref.WeakSet()
+_parents_clients: list[object] = []
+
+
+def _keep_parents_clients() -> None:
+    _parents_clients.extend(t._producer for t in list(_live_clients))
+    _live_clients.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_keep_parents_clients)
+
+
+class ConfluentTransport:
+    """librdkafka through confluent-kafka (``transport="confluent"``): the same guarantees, far less
+    Python per record.
+
+    acks=all with idempotence (librdkafka's own retries neither duplicate nor reorder), the key hashed
+    with murmur2 like kafka-python and the Java client (a service lands on the same partition whichever
+    client sent it), the same timeouts. librdkafka runs the network on its own threads but delivery
+    callbacks only inside ``poll()`` and ``flush()``, which only the sender thread calls.
+
+    :param config: the producer's options (``kafka_options`` are librdkafka properties here).
+    :raises Unreachable: no bootstrap server answers (nothing was built).
+    """
+
+    def __init__(self, config: ProducerConfig) -> None:
+        if not bootstrap_reachable(config.bootstrap_servers, config.connect_timeout_s):
+            raise Unreachable(f"no Kafka bootstrap server reachable at {config.bootstrap_servers}")
+        import confluent_kafka
+
+        global _retriable_codes
+        if not _retriable_codes:
+            error = confluent_kafka.KafkaError
+            _retriable_codes = frozenset(getattr(error, n) for n in _RETRIABLE_NAMES if hasattr(error, n))
+        self._config = config
+        self._topic = config.topic
+        self._fatal: confluent_kafka.KafkaError | None = None
+        # Filled by delivery callbacks, which librdkafka runs only inside poll()/flush() on our thread.
+        self._acked: list[int] = []
+        self._failed: list[tuple[int, BaseException]] = []
+        self._on_delivery = self._delivered  # bound once: send() runs per record
+        self._options: dict[str, Any] = {
+            "bootstrap.servers": config.bootstrap_servers,
+            "client.id": f"logwatch-{config.service}",
+            "acks": "all",
+            "enable.idempotence": True,
+            "partitioner": "murmur2_random",
+            "allow.auto.create.topics": False,  # as kafka-python: a missing topic is an outage, not a new topic
+            "compression.type": config.compression_type or "none",
+            "linger.ms": config.linger_ms,
+            "batch.size": config.batch_bytes,
+            "request.timeout.ms": config.request_timeout_ms,
+            "message.timeout.ms": config.delivery_timeout_ms,
+            "retry.backoff.ms": 200,
+            "reconnect.backoff.ms": 100,
+            "reconnect.backoff.max.ms": config.reconnect_backoff_max_ms,
+            "socket.connection.setup.timeout.ms": max(1000, int(config.connect_timeout_s * 1000)),
+            "message.max.bytes": max(1024 * 1024, config.max_event_bytes + 64 * 1024),
+            # Our buffer bounds what is in flight; librdkafka's queue must never be the tighter bound.
+            "queue.buffering.max.messages": min(2**31 - 1, config.max_queue_events + 1024),
+            "queue.buffering.max.kbytes": min(2**31 - 1, config.max_queue_bytes // 1024 + 1024),
+            "error_cb": self._on_error,
+            "logger": logger,  # librdkafka's log lines go to our (silent unless debug) logger, not stderr
+        }
+        self._options.update(config.kafka_options)
+        self._kafka_exception = confluent_kafka.KafkaException
+        self._kafka_error = confluent_kafka.KafkaError
+        self._client_class = confluent_kafka.Producer
+        self._producer = self._client_class(self._options)
+        self._produce = self._producer.produce
+        _live_clients.add(self)
+
+    def _on_error(self, error: confluent_kafka.KafkaError) -> None:
+        # Broker-down errors are noticed by the sender (timeouts, stalls); only a fatal one needs us.
+        if error.fatal():
+            self._fatal = error
+        logger.debug('librdkafka error="%s"', error)
+
+    def _delivered(self, token: int, error: confluent_kafka.KafkaError | None, _message: object) -> None:
+        if error is None:
+            self._acked.append(token)
+        else:
+            self._failed.append((token, _librdkafka_error(error)))
+
+    def send(self, key: bytes, value: bytes, token: int) -> None:
+        if self._fatal is not None:
+            raise _librdkafka_error(self._fatal)
+        on_delivery = partial(self._on_delivery, token)
+        try:
+            try:
+                self._produce(self._topic, value, key, on_delivery=on_delivery)
+            except BufferError:
+                self._producer.poll(0.05)  # serve acknowledgements, which frees room, then try once more
+                self._produce(self._topic, value, key, on_delivery=on_delivery)
+        except BufferError as exc:
+            raise _librdkafka_error(self._kafka_error(self._kafka_error._QUEUE_FULL)) from exc
+        except self._kafka_exception as exc:
+            raise _librdkafka_error(exc.args[0]) from exc
+
+    def probe(self) -> None:
+        if not bootstrap_reachable(self._config.bootstrap_servers, self._config.connect_timeout_s):
+            raise Unreachable(f"no Kafka bootstrap server reachable at {self._config.bootstrap_servers}")
+        topic = self._producer.list_topics(self._topic, timeout=self._config.connect_timeout_s).topics.get(self._topic)
+        if topic is None or topic.error is not None or not topic.partitions:
+            raise Unreachable(f"topic {self._topic} has no partitions")
+
+    def poll(self) -> Resolved:
+        self._producer.poll(0)
+        if self._fatal is not None:
+            self._replace_client()
+        done = self._acked, self._failed
+        self._acked, self._failed = [], []
+        return done
+
+    def _replace_client(self) -> None:
+        """After a fatal error (the idempotent producer lost its sequence) the client is unusable: its
+        records are handed back (purged) and a new client is built."""
+        old = self._producer
+        logger.warning('kafka client failed, replacing it topic="%s" error="%s"', self._topic, self._fatal)
+        old.purge()
+        old.poll(0)
+        self._producer = self._client_class(self._options)
+        self._produce = self._producer.produce
+        self._fatal = None
+
+    def close(self, timeout_s: float) -> None:
+        producer = self._producer
+        if producer.flush(max(0.0, timeout_s)):
+            # Hand back what is still unacknowledged now, rather than when message.timeout.ms expires.
+            producer.purge()
+            producer.poll(0)
+        _live_clients.discard(self)
+
+
 class StreamTransport:
     """Writes each record's value as one line to a text stream instead of Kafka (``--dry-run``).
 
@@ -135,14 +375,24 @@ class StreamTransport:
 
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._stream = stream
+        self._written: list[int] = []
 
-    def send(self, key: bytes, value: bytes, callback: Callback) -> None:
+    def send(self, key: bytes, value: bytes, token: int) -> None:
         stream = self._stream or sys.stdout
         stream.write(value.decode("utf-8", "replace") + "\n")
-        callback(None)
+        self._written.append(token)
 
     def probe(self) -> None:
         return None
 
+    def poll(self) -> Resolved:
+        written, self._written = self._written, []
+        return written, []
+
     def close(self, timeout_s: float) -> None:
         (self._stream or sys.stdout).flush()
+
+
+def transport_class(config: ProducerConfig) -> Callable[[ProducerConfig], Transport]:
+    """The client ``config.transport`` names."""
+    return ConfluentTransport if config.transport == "confluent" else KafkaTransport

@@ -9,13 +9,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 
 from producers import ProducerConfig
-from producers.transport import Unreachable
+from producers.transport import Outcomes, Resolved, Unreachable
 
 __all__ = ["FakeBroker", "FakeTransport", "Retriable", "Fatal"]
 
-Callback = Callable[[BaseException | None], None]
+Report = Callable[[BaseException | None], None]
 
 
 class Retriable(Exception):
@@ -42,7 +43,7 @@ class FakeBroker:
         self.reject = False  # acknowledge with a non-retriable error
         self.send_delay_s = 0.0  # how long send() blocks (kafka-python's max_block_ms)
         self.records: list[tuple[bytes, bytes]] = []
-        self.pending: list[tuple[bytes, bytes, Callback]] = []
+        self.pending: list[tuple[bytes, bytes, Report]] = []
         self.connects = 0
         self.attempts = 0
         self.lock = threading.Lock()
@@ -87,8 +88,10 @@ class FakeBroker:
 class FakeTransport:
     def __init__(self, broker: FakeBroker) -> None:
         self.broker = broker
+        self.outcomes = Outcomes()  # the broker reports from the test's thread, like kafka-python's
 
-    def send(self, key: bytes, value: bytes, callback: Callback) -> None:
+    def send(self, key: bytes, value: bytes, token: int) -> None:
+        callback: Report = partial(self._report, token)
         broker = self.broker
         if broker.send_delay_s:
             time.sleep(broker.send_delay_s)
@@ -108,6 +111,15 @@ class FakeTransport:
     def probe(self) -> None:
         if not self.broker.up:
             raise Unreachable("fake broker is down")
+
+    def _report(self, token: int, exc: BaseException | None) -> None:
+        if exc is None:
+            self.outcomes.acked(token)
+        else:
+            self.outcomes.failed(token, exc)
+
+    def poll(self) -> Resolved:
+        return self.outcomes.take()
 
     def close(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s

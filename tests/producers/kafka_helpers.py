@@ -11,7 +11,10 @@ from kafka.consumer.fetcher import ConsumerRecord
 
 from infra.teststack import TestStack, free_port
 
-__all__ = ["ManualBroker", "consume"]
+__all__ = ["ManualBroker", "TRANSPORTS", "consume"]
+
+# Both clients run every real-broker test that takes a transport (confluent-kafka is in the dev extras).
+TRANSPORTS = ("kafka-python", "confluent")
 
 
 class ManualBroker:

@@ -55,8 +55,9 @@ def test_pyproject_builds_the_package_with_its_subpackages_and_only_kafka_python
         assert (lib / rel).is_file(), rel
     assert not (lib / "producers" / "pyproject.toml").exists()
     (egg_info,) = tmp_path.glob("*.egg-info")
-    requires = (egg_info / "requires.txt").read_text().split("\n\n")[0].split()
-    assert requires == ["kafka-python<3,>=2.2"]
+    sections = (egg_info / "requires.txt").read_text().split("\n\n")
+    assert sections[0].split() == ["kafka-python<3,>=2.2"]
+    assert "[fast]\nconfluent-kafka<3,>=2.5" in sections
 
 
 def test_installed_tree_imports_and_runs_with_kafka_python_as_the_only_third_party_package(tmp_path: Path) -> None:
@@ -76,6 +77,13 @@ def test_installed_tree_imports_and_runs_with_kafka_python_as_the_only_third_par
         p = LogProducer("standalone", bootstrap_servers="127.0.0.1:9", close_timeout_s=0.2)
         assert p.emit("INFO", "queued while Kafka is unreachable")
         assert p.close(0.2) == 1
+        from producers import ProducerConfigError
+        try:
+            LogProducer("standalone", transport="confluent")
+        except ProducerConfigError as exc:
+            print(exc, file=sys.stderr)
+        else:
+            raise AssertionError("transport='confluent' was accepted without confluent-kafka")
         from producers.demo.__main__ import main
         sys.exit(main(["--dry-run", "--duration", "1", "--rate", "20", "--quiet", "--seed", "3"]))
         """
@@ -90,3 +98,7 @@ def test_installed_tree_imports_and_runs_with_kafka_python_as_the_only_third_par
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count('"service":') >= 5
+    assert done.stderr.strip() == (
+        "Producer option transport='confluent' needs the confluent-kafka package: "
+        "install it with pip install 'logwatch-producers[fast]'."
+    )

@@ -14,21 +14,25 @@ from pathlib import Path
 
 import pytest
 
-from producers import KafkaLogHandler, LogProducer
+from producers import KafkaLogHandler, LogProducer, ProducerConfig
+from producers.transport import ConfluentTransport, LibrdkafkaError
 from tests.producers.helpers import assert_event_schema, unique
-from tests.producers.kafka_helpers import consume
+from tests.producers.kafka_helpers import TRANSPORTS, consume
 
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_events_arrive_intact_with_schema_key_unicode_and_exceptions(
-    kafka_bootstrap: str, topic_factory: Callable[..., str]
+    kafka_bootstrap: str, topic_factory: Callable[..., str], transport: str
 ) -> None:
     topic = topic_factory(partitions=3)
     run = unique()
-    producer = LogProducer("payment", bootstrap_servers=kafka_bootstrap, topic=topic, env="test", version="7.0.2")
+    producer = LogProducer(
+        "payment", bootstrap_servers=kafka_bootstrap, topic=topic, env="test", version="7.0.2", transport=transport
+    )
     try:
         raise ConnectionError("provider refused: ECONNREFUSED")
     except ConnectionError as exc:
@@ -55,21 +59,76 @@ def test_events_arrive_intact_with_schema_key_unicode_and_exceptions(
     assert stats.sent == 3 and stats.balanced
 
 
-def test_one_service_stays_on_one_partition_in_order(kafka_bootstrap: str, topic_factory: Callable[..., str]) -> None:
+def test_one_service_stays_on_one_partition_in_order_whichever_transport_sent_it(
+    kafka_bootstrap: str, topic_factory: Callable[..., str]
+) -> None:
     topic = topic_factory(partitions=3)
-    producer = LogProducer("search", bootstrap_servers=kafka_bootstrap, topic=topic)
-    for i in range(300):
-        producer.emit("INFO", f"event {i}", service=f"svc{i % 3}", seq=i)
-    assert producer.close(20) == 0
-    records = consume(kafka_bootstrap, topic, 300)
-    assert len(records) == 300
+    for transport in TRANSPORTS:
+        producer = LogProducer("search", bootstrap_servers=kafka_bootstrap, topic=topic, transport=transport)
+        for i in range(300):
+            producer.emit("INFO", f"event {i}", service=f"svc{i % 5}", seq=i)
+        assert producer.close(20) == 0
+        assert producer.stats().sent == 300
+    records = consume(kafka_bootstrap, topic, 600)
+    assert len(records) == 600
     partitions: dict[bytes, set[int]] = {}
     sequences: dict[bytes, list[int]] = {}
     for record in sorted(records, key=lambda r: (r.partition, r.offset)):
         partitions.setdefault(record.key, set()).add(record.partition)
         sequences.setdefault(record.key, []).append(json.loads(record.value)["attributes"]["seq"])
+    # Both clients hash the key with murmur2: a service keeps its partition (and its order) across them.
     assert all(len(p) == 1 for p in partitions.values())
-    assert all(seq == sorted(seq) for seq in sequences.values())
+    assert len({p for parts in partitions.values() for p in parts}) > 1
+    for seq in sequences.values():
+        half = len(seq) // 2
+        assert seq[:half] == seq[half:] == sorted(seq[:half])
+
+
+def test_a_full_librdkafka_queue_holds_events_back_and_loses_none(
+    kafka_bootstrap: str, topic_factory: Callable[..., str]
+) -> None:
+    topic = topic_factory()
+    producer = LogProducer(
+        "tiny-queue",
+        bootstrap_servers=kafka_bootstrap,
+        topic=topic,
+        transport="confluent",
+        kafka_options={"queue.buffering.max.messages": 50},  # far below one batch of the sender
+    )
+    for i in range(2000):
+        producer.emit("INFO", f"event {i}")
+    assert producer.close(30) == 0
+    stats = producer.stats()
+    assert stats.sent == 2000 and stats.dropped == {} and stats.failed == 0 and stats.balanced
+    messages = sorted(json.loads(r.value)["message"] for r in consume(kafka_bootstrap, topic, 2000))
+    assert messages == sorted(f"event {i}" for i in range(2000))
+
+
+def test_a_confluent_client_that_failed_fatally_gives_its_records_back_and_is_replaced(
+    kafka_bootstrap: str, topic_factory: Callable[..., str]
+) -> None:
+    import confluent_kafka
+
+    topic = topic_factory()
+    config = ProducerConfig(
+        service="fatal", bootstrap_servers=kafka_bootstrap, topic=topic, transport="confluent", linger_ms=2000
+    )
+    transport = ConfluentTransport(config)
+    for token in range(5):
+        transport.send(b"k", b"lost with the old client %d" % token, token)  # still lingering in its queue
+    # What the error callback records when librdkafka reports a fatal error (the idempotent producer lost
+    # its sequence); the broker cannot be made to cause one on demand.
+    transport._fatal = confluent_kafka.KafkaError(confluent_kafka.KafkaError._FATAL, fatal=True)
+    with pytest.raises(LibrdkafkaError) as refused:
+        transport.send(b"k", b"refused", 99)
+    assert refused.value.retriable
+    acked, failed = transport.poll()
+    assert acked == [] and sorted(token for token, _exc in failed) == list(range(5))
+    assert all(getattr(exc, "retriable", False) for _token, exc in failed)
+    transport.send(b"k", b"sent by the new client", 5)
+    transport.close(15)
+    assert transport.poll() == ([5], [])
+    assert [r.value for r in consume(kafka_bootstrap, topic, 6, timeout_s=3)] == [b"sent by the new client"]
 
 
 def test_oversize_event_arrives_truncated_with_marker(kafka_bootstrap: str, topic_factory: Callable[..., str]) -> None:
@@ -85,9 +144,12 @@ def test_oversize_event_arrives_truncated_with_marker(kafka_bootstrap: str, topi
     assert producer.stats().truncated == 1
 
 
-def test_handler_ships_logging_records_end_to_end(kafka_bootstrap: str, topic_factory: Callable[..., str]) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_handler_ships_logging_records_end_to_end(
+    kafka_bootstrap: str, topic_factory: Callable[..., str], transport: str
+) -> None:
     topic = topic_factory()
-    handler = KafkaLogHandler(service="inventory", bootstrap_servers=kafka_bootstrap, topic=topic)
+    handler = KafkaLogHandler(service="inventory", bootstrap_servers=kafka_bootstrap, topic=topic, transport=transport)
     log = logging.getLogger(unique("inventory"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
@@ -120,8 +182,9 @@ def _run_script(code: str, env: dict[str, str], timeout_s: float = 60) -> subpro
     )
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_exit_hook_delivers_what_a_process_did_not_close(
-    kafka_bootstrap: str, topic_factory: Callable[..., str]
+    kafka_bootstrap: str, topic_factory: Callable[..., str], transport: str
 ) -> None:
     topic = topic_factory()
     done = _run_script(
@@ -133,7 +196,7 @@ def test_exit_hook_delivers_what_a_process_did_not_close(
             p.emit("INFO", f"event {i}")
         # no close(): the exit hook must flush, ahead of kafka-python's own exit hook
         """,
-        {"TOPIC": topic, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap},
+        {"TOPIC": topic, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "LOGWATCH_PRODUCER_TRANSPORT": transport},
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
@@ -155,11 +218,12 @@ def test_exit_hook_prints_one_line_when_events_are_still_waiting() -> None:
     assert lines == ["producers: 10 log event(s) were not delivered to Kafka (127.0.0.1:9 topic logs)."], done.stderr
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_forked_children_ship_their_own_events_and_never_the_parents(
-    kafka_bootstrap: str, topic_factory: Callable[..., str]
+    kafka_bootstrap: str, topic_factory: Callable[..., str], transport: str
 ) -> None:
     topic = topic_factory()
-    producer = LogProducer("prefork", bootstrap_servers=kafka_bootstrap, topic=topic)
+    producer = LogProducer("prefork", bootstrap_servers=kafka_bootstrap, topic=topic, transport=transport)
     producer.emit("INFO", "parent before fork")
     assert producer.flush(15) == 0
     producer.emit("INFO", "parent queued at fork time")  # must not be sent twice by the child

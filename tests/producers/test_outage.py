@@ -19,7 +19,7 @@ from infra.teststack import free_port
 from producers import LogProducer
 from producers.spool import SUFFIX
 from tests.producers.helpers import unique, wait_until
-from tests.producers.kafka_helpers import ManualBroker, consume
+from tests.producers.kafka_helpers import TRANSPORTS, ManualBroker, consume
 
 pytestmark = pytest.mark.integration
 
@@ -92,11 +92,16 @@ def test_broker_down_at_start_then_started_delivers_or_counts_every_event(manual
     assert emitter.worst_s < 0.45, emitter.worst_s
 
 
-def test_broker_lost_mid_run_with_a_spool_loses_nothing(manual_broker: ManualBroker, tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_broker_lost_mid_run_with_a_spool_loses_nothing(
+    manual_broker: ManualBroker, tmp_path: Path, transport: str
+) -> None:
     if not manual_broker.running:
         manual_broker.start()
     run = unique("mid-run")
-    producer = LogProducer("outage", bootstrap_servers=manual_broker.bootstrap, spool_dir=str(tmp_path), **FAST)
+    producer = LogProducer(
+        "outage", bootstrap_servers=manual_broker.bootstrap, spool_dir=str(tmp_path), transport=transport, **FAST
+    )
     with Emitter(producer, run) as emitter:
         time.sleep(1.5)
         manual_broker.stop()

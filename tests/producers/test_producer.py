@@ -272,6 +272,16 @@ def test_bootstrap_default_comes_from_the_environment(monkeypatch: pytest.Monkey
     assert ProducerConfig(service="s").bootstrap_servers == "127.0.0.1:9092"
 
 
+def test_transport_comes_from_the_option_or_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ProducerConfig(service="s").transport == "kafka-python"
+    monkeypatch.setenv("LOGWATCH_PRODUCER_TRANSPORT", "confluent")
+    assert ProducerConfig(service="s").transport == "confluent"
+    assert ProducerConfig(service="s", transport="kafka-python").transport == "kafka-python"
+    monkeypatch.setenv("LOGWATCH_PRODUCER_TRANSPORT", "rdkafka")
+    with pytest.raises(ProducerConfigError, match="transport must be 'kafka-python' or 'confluent', got 'rdkafka'"):
+        ProducerConfig(service="s")
+
+
 def test_send_raw_sends_bytes_unchanged(producer_factory: Factory, fake_broker: FakeBroker) -> None:
     producer = producer_factory()
     producer.send_raw(b"Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure", service="linux")
