@@ -95,7 +95,7 @@ class AlertConsumer:
         self.tracker = OffsetTracker()
         self.stop_event = threading.Event()
         self.store = DeliveryStore(state_path(config), a.state_retention_s)
-        self.es = Elasticsearch(config.es.url, request_timeout=config.es.request_timeout_s, max_retries=1)
+        self.es = Elasticsearch(config.es.hosts, request_timeout=config.es.request_timeout_s, max_retries=1)
         self.silences = SilenceCache(
             SilenceStore(self.es, config.indices.silences, config.es.request_timeout_s), a.silence_refresh_s, self.store
         )

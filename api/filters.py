@@ -112,7 +112,7 @@ class LogFilter:
         }
 
 
-def log_filter(
+async def log_filter(
     q: Annotated[
         str,
         Query(
@@ -126,5 +126,5 @@ def log_filter(
     category: Annotated[list[str] | None, Query(description="security, performance, business, general.")] = None,
     host: Annotated[list[str] | None, Query(description="Host name(s).")] = None,
 ) -> LogFilter:
-    """FastAPI dependency: the shared filter parameters."""
+    """FastAPI dependency: the shared filter parameters (a coroutine: see :func:`api.state.get_state`)."""
     return LogFilter.build(q, service, level, category, host)

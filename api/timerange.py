@@ -64,6 +64,8 @@ _STEPS_MS = [
     30 * 86_400_000,
 ]
 MAX_RANGE = timedelta(days=3650)
+# Bucket keys as text in the form of core.contract.rfc3339 (UTC, milliseconds, Z).
+KEY_FORMAT = "strict_date_optional_time"
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def date_histogram(time_range: TimeRange, step_ms: int) -> dict[str, Any]:
         "date_histogram": {
             "field": "timestamp",
             "fixed_interval": format_interval(step_ms),
+            "format": KEY_FORMAT,
             "min_doc_count": 0,
             "extended_bounds": {
                 "min": int(time_range.start.timestamp() * 1000),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -24,6 +25,7 @@ __all__ = [
     "Config",
     "KafkaConfig",
     "EsConfig",
+    "es_hosts",
     "SparkConfig",
     "StreamingConfig",
     "NlpConfig",
@@ -52,6 +54,12 @@ class KafkaConfig(_Section):
         return int(self.bootstrap_servers.split(",")[0].rsplit(":", 1)[1])
 
 
+def es_hosts(urls: str) -> list[str]:
+    """The nodes of ``es.url``: one URL, or a comma-separated list of nodes of one cluster; every client takes
+    this list, so a request goes to a node that answers."""
+    return [url.strip() for url in urls.split(",") if url.strip()]
+
+
 class EsConfig(_Section):
     url: str = "http://127.0.0.1:9200"
     heap_mb: int = 1024
@@ -60,9 +68,31 @@ class EsConfig(_Section):
     bulk_timeout_s: float = 60.0
     bulk_max_retries: int = 6
 
+    @field_validator("url")
+    @classmethod
+    def _node_urls(cls, value: str) -> str:
+        for url in es_hosts(value) or [""]:
+            try:
+                parts = urlsplit(url)
+                valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port is not None
+            except ValueError:  # a port that is no number
+                valid = False
+            if not valid:
+                raise ValueError(
+                    f"{url!r} is no node URL: give scheme, host and port, several nodes separated by commas "
+                    "('http://es1:9200, http://es2:9200')"
+                )
+        return value
+
+    @property
+    def hosts(self) -> list[str]:
+        """The node URLs of ``url`` (see :func:`es_hosts`)."""
+        return es_hosts(self.url)
+
     @property
     def port(self) -> int:
-        return int(self.url.rstrip("/").rsplit(":", 1)[1])
+        """Port of the first node (the one a local node listens on)."""
+        return int(urlsplit(self.hosts[0]).port or 9200)
 
 
 class SparkConfig(_Section):
@@ -71,6 +101,8 @@ class SparkConfig(_Section):
     trigger_interval_ms: int = 500
     shuffle_partitions: int = 4
     driver_memory_mb: int = 1536
+    # The address executors connect back to the driver at: on a cluster of other hosts, one they can reach.
+    driver_host: str = "127.0.0.1"
 
 
 def _zone_name(name: str) -> str:

@@ -1,4 +1,5 @@
-"""Assembles and starts a single local Elasticsearch 8.x node from Maven Central artifacts.
+"""Assembles and starts a local Elasticsearch 8.x node from Maven Central artifacts: a single node, or one node
+of a small cluster on this host (``bench.bench_replicated``).
 
 No distribution tarball and no Docker: Maven resolves the server jar and the transport-netty4 HTTP module,
 ``prepare`` lays them out as a minimal Elasticsearch home (``lib/``, ``modules/transport-netty4/``,
@@ -11,6 +12,7 @@ Layout under ``var_dir``::
     elasticsearch/home/          lib/ and modules/ (mostly symlinks into jars/), config/, launcher/
     elasticsearch/data/          path.data
     elasticsearch/logs/          path.logs (logwatch.log)
+    elasticsearch/node-<n>/      data/, logs/ and tmp/ of node n of a cluster
 
 ``infra.stack.es_ready`` is the health check (the supervisor waits on it).
 """
@@ -183,18 +185,24 @@ def _run(argv: list[str], what: str) -> None:
         raise SetupError(f"{what} failed with exit code {result.returncode}; fix the cause below and retry:\n{output}")
 
 
-def command(var_dir: Path, port: int, heap_mb: int = 1024) -> list[str]:
+def command(
+    var_dir: Path, port: int, heap_mb: int = 1024, node: int = 1, transport_ports: tuple[int, ...] = ()
+) -> list[str]:
     """The argv that runs the node in the foreground until SIGTERM; call :func:`prepare` first.
 
     :param var_dir: the runtime folder given to :func:`prepare`.
     :param port: HTTP port on 127.0.0.1; the transport port is an ephemeral one, also on 127.0.0.1.
     :param heap_mb: JVM heap (initial and maximum) in MiB.
+    :param node: this node's number (1-based) in a cluster.
+    :param transport_ports: the transport port of every node of a cluster on this host, node ``n``'s at
+        ``n - 1``; empty for a single node.
     """
     es_dir = _es_dir(var_dir)
     home = es_dir / "home"
-    logs_dir = es_dir / "logs"
-    tmp_dir = es_dir / "tmp"
-    for folder in (es_dir / "data", logs_dir, tmp_dir):
+    node_dir = es_dir / f"node-{node}" if transport_ports else es_dir
+    logs_dir = node_dir / "logs"
+    tmp_dir = node_dir / "tmp"
+    for folder in (node_dir / "data", logs_dir, tmp_dir):
         folder.mkdir(parents=True, exist_ok=True)
     jvm = [
         f"-Xms{heap_mb}m",
@@ -233,13 +241,27 @@ def command(var_dir: Path, port: int, heap_mb: int = 1024) -> list[str]:
     settings = {
         "cluster.name": "logwatch",
         "node.name": "logwatch-es",
-        "path.data": str(es_dir / "data"),
+        "path.data": str(node_dir / "data"),
         "path.logs": str(logs_dir),
         "network.host": "127.0.0.1",
         "http.port": str(port),
         "transport.port": "0",
         "discovery.type": "single-node",
+        **(_cluster_settings(node, transport_ports) if transport_ports else {}),
         # CI disks can be small and full: never refuse to allocate or turn indices read-only for that.
         "cluster.routing.allocation.disk.threshold_enabled": "false",
     }
     return [_java_tool("java"), *jvm, *(f"{key}={value}" for key, value in settings.items())]
+
+
+def _cluster_settings(node: int, transport_ports: tuple[int, ...]) -> dict[str, str]:
+    """What makes node ``node`` one of a cluster: fixed transport ports to find the others at, and the names of
+    the nodes that elect the first master (every node: none may form a cluster of its own)."""
+    names = [f"logwatch-es-{n}" for n in range(1, len(transport_ports) + 1)]
+    return {
+        "node.name": names[node - 1],
+        "transport.port": str(transport_ports[node - 1]),
+        "discovery.type": "multi-node",
+        "discovery.seed_hosts": ",".join(f"127.0.0.1:{port}" for port in transport_ports),
+        "cluster.initial_master_nodes": ",".join(names),
+    }

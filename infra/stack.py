@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from core.config import REPO_ROOT, Config
+from core.config import REPO_ROOT, Config, es_hosts
 from core.contract import status_path
 from infra import elasticsearch_node, kafka_broker
 from infra.jars import fetch_jars
@@ -49,13 +49,14 @@ def is_local(address: str) -> bool:
 
 
 def es_ready(url: str) -> bool:
-    """True when Elasticsearch at ``url`` answers (product check included) with cluster health yellow or green."""
-    address = urlsplit(url)
+    """True when Elasticsearch at ``url`` (one node URL or several, see ``core.config.es_hosts``) answers
+    (product check included) with cluster health yellow or green."""
+    address = urlsplit(es_hosts(url)[0])
     # Until its port is open, each probe would log the client's connection warnings and retries.
     if not port_in_use(address.port or 9200, address.hostname or "127.0.0.1"):
         return False
     try:
-        es = Elasticsearch(url, request_timeout=3, max_retries=0)
+        es = Elasticsearch(es_hosts(url), request_timeout=3, max_retries=0)
         health = es.cluster.health(wait_for_status="yellow", timeout="1s")
     except (TransportError, ApiError):
         return False

@@ -13,16 +13,20 @@ import logging
 import socket
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import cast
 
-from core.config import REPO_ROOT, load_config
+from core.config import REPO_ROOT, es_hosts, load_config
 from core.contract import Indices, Topics, status_path
 from infra import kafka_broker
+from infra.errors import ServiceError
 from infra.jars import fetch_jars
-from infra.supervisor import Service, Supervisor
+from infra.supervisor import Service, Supervisor, port_in_use
 
-__all__ = ["free_port", "TestStack"]
+__all__ = ["free_port", "free_ports", "TestStack"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct TCP ports on 127.0.0.1 that nothing listens on right now."""
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def _wait(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise ServiceError(f"{what} did not happen within {timeout_s:.0f} s; see the logs in var/log.")
+        time.sleep(1)
 
 
 @dataclass
@@ -60,6 +84,8 @@ class TestStack:
         if not link.exists():
             link.symlink_to(jars)
         self.supervisor = Supervisor(self.var_dir)
+        # The services of start_kafka_cluster and start_elasticsearch_cluster, for stop.
+        self.cluster_nodes: list[str] = []
 
     def names_env(self) -> dict[str, str]:
         """The environment variables that give a child process this stack's topic and index names."""
@@ -107,6 +133,80 @@ class TestStack:
         )
         return url
 
+    def start_kafka_cluster(self, brokers: int = 3) -> str:
+        """Start ``brokers`` KRaft nodes as one cluster (services ``kafka-1`` ...) and create this stack's topics
+        with a copy on each of up to three brokers; returns the bootstrap list of every broker."""
+        kafka_broker.prepare(self.var_dir)
+        ports = free_ports(2 * brokers)
+        clients, quorum = ports[:brokers], kafka_broker.Quorum(tuple(ports[brokers:]))
+        for node, (port, controller) in enumerate(zip(clients, quorum.controller_ports, strict=True), 1):
+            argv = kafka_broker.command(self.var_dir, port, controller, heap_mb=384, node_id=node, quorum=quorum)
+            # No broker serves clients before a majority of the controllers runs: a node is up once it listens.
+            up = partial(port_in_use, controller)
+            self.cluster_nodes.append(f"kafka-{node}")
+            self.supervisor.start(Service(f"kafka-{node}", argv, up, ports=(port, controller), die_with_parent=True))
+        bootstrap = ",".join(f"127.0.0.1:{port}" for port in clients)
+        _wait(lambda: kafka_broker.broker_count(bootstrap) == brokers, 120, f"{brokers} Kafka brokers registering")
+        kafka_broker.create_topics(bootstrap, self.topics, replicas=min(3, brokers))
+        return bootstrap
+
+    def start_elasticsearch_cluster(self, nodes: int = 2) -> str:
+        """Start ``nodes`` Elasticsearch nodes as one cluster (services ``elasticsearch-1`` ...); returns their
+        URLs separated by commas, as ``es.url`` takes them."""
+        from elasticsearch import ApiError, Elasticsearch, TransportError
+
+        from infra import elasticsearch_node
+
+        elasticsearch_node.prepare(self.var_dir)
+        ports = free_ports(2 * nodes)
+        http, transport = ports[:nodes], tuple(ports[nodes:])
+        for node, port in enumerate(http, 1):
+            argv = elasticsearch_node.command(self.var_dir, port, 512, node=node, transport_ports=transport)
+            # The cluster forms once every node runs: a node is up once its transport port listens.
+            up = partial(port_in_use, transport[node - 1])
+            self.cluster_nodes.append(f"elasticsearch-{node}")
+            self.supervisor.start(
+                Service(
+                    f"elasticsearch-{node}",
+                    argv,
+                    up,
+                    ready_timeout_s=180,
+                    ports=(port, transport[node - 1]),
+                    die_with_parent=True,
+                )
+            )
+        urls = ",".join(f"http://127.0.0.1:{port}" for port in http)
+
+        def formed() -> bool:
+            if not all(port_in_use(port) for port in http):
+                return False  # the client would log each refused connection
+            es = Elasticsearch([f"http://127.0.0.1:{port}" for port in http], request_timeout=3, max_retries=0)
+            try:
+                health = es.cluster.health()
+            except (TransportError, ApiError):
+                return False
+            finally:
+                es.close()
+            return health["number_of_nodes"] == nodes and health["status"] in ("yellow", "green")
+
+        _wait(formed, 180, f"{nodes} Elasticsearch nodes forming a cluster")
+        return urls
+
+    @staticmethod
+    def elasticsearch_non_master(es_url: str) -> str:
+        """The service name (``elasticsearch-<n>``) of a node of :meth:`start_elasticsearch_cluster`'s cluster at
+        ``es_url`` that is not the elected master: the one to kill, as a cluster of two cannot elect another."""
+        from elasticsearch import Elasticsearch
+
+        es = Elasticsearch(es_hosts(es_url), request_timeout=30, max_retries=1)
+        try:
+            master = cast(list[dict[str, str]], es.cat.master(format="json").body)[0]["node"]
+            nodes = cast(list[dict[str, str]], es.cat.nodes(format="json", h="name").body)
+        finally:
+            es.close()
+        other = next(node["name"] for node in nodes if node["name"] != master)
+        return "elasticsearch-" + other.rsplit("-", 1)[1]
+
     def streaming_service(self, kafka_bootstrap: str, es_url: str, **env: str) -> Service:
         """The streaming job as a service of this stack (start it with ``self.supervisor.start``).
 
@@ -145,8 +245,10 @@ class TestStack:
         logs a refused connection at ERROR on every reconnect once its broker is gone, pages of it at the end
         of a benchmark. Our own loggers keep reporting.
         """
-        for name in ("streaming", "elasticsearch"):
+        kafka = ["kafka", *(name for name in self.cluster_nodes if name.startswith("kafka"))]
+        for name in ("streaming", "elasticsearch", *(name for name in self.cluster_nodes if name not in kafka)):
             self.supervisor.stop(name)
-        if self.supervisor.pid("kafka") is not None:
+        if any(self.supervisor.pid(name) is not None for name in kafka):
             logging.getLogger("kafka").setLevel(logging.CRITICAL)
-            self.supervisor.stop("kafka")
+            for name in kafka:
+                self.supervisor.stop(name)

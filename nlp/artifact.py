@@ -197,10 +197,12 @@ def load_classifier(path: Path | None = None) -> Classifier:
 
 @dataclass
 class ModelCache:
-    """A loaded model, reloaded when the artifact's mtime changes (looked at every ``check_s`` at most).
+    """A loaded model, reloaded when the artifact's mtime changes (looked at every ``check_s`` at most), or at
+    once when it is asked for another artifact.
 
     Python workers of the streaming job keep one for their lifetime, so a retrained model is picked up by a
-    running query; the package's module-level functions use one too.
+    running query (the job names the artifact shipped to them: streaming.shipped_model); the package's
+    module-level functions use one too.
 
     :param path: artifact path; :func:`default_model_path` (resolved at each look) when None.
     :param check_s: seconds between looks at the artifact, so a batch does not cost a stat().
@@ -210,32 +212,38 @@ class ModelCache:
     check_s: float = RELOAD_CHECK_S
     _model: Classifier | None = field(default=None, repr=False)
     _mtime: int | None = None
+    _loaded_from: Path | None = None
     _checked_at: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def get(self) -> Classifier:
+    def get(self, path: Path | None = None) -> Classifier:
         """Return the model, loading it first if the artifact is new or changed since the last look.
 
+        :param path: the artifact to serve instead of the cache's own ``path``.
         :raises ModelNotTrainedError: no model has been trained at the path yet.
         :raises IncompatibleModelError: the artifact is corrupt or from an incompatible version.
         """
         model = self._model
-        if model is not None and time.monotonic() - self._checked_at < self.check_s:
+        if (
+            model is not None
+            and (path or self.path) in (None, self._loaded_from)
+            and time.monotonic() - self._checked_at < self.check_s
+        ):
             return model
         with self._lock:
             now = time.monotonic()
-            if self._model is not None and now - self._checked_at < self.check_s:
+            path = path or self.path or default_model_path()
+            if self._model is not None and path == self._loaded_from and now - self._checked_at < self.check_s:
                 return self._model
             self._checked_at = now
-            path = self.path or default_model_path()
             try:
                 mtime: int | None = os.stat(path).st_mtime_ns
             except OSError:
                 mtime = None
-            if self._model is not None and mtime is None:
+            if self._model is not None and mtime is None and path == self._loaded_from:
                 # The artifact went away (being replaced, or deleted): keep serving the model we have.
                 return self._model
-            if self._model is None or mtime != self._mtime:
-                self._model, self._mtime = load_classifier(path), mtime
+            if self._model is None or path != self._loaded_from or mtime != self._mtime:
+                self._model, self._mtime, self._loaded_from = load_classifier(path), mtime, path
                 logger.info('model loaded version="%s" path="%s"', self._model.version, path)
             return self._model

@@ -50,7 +50,7 @@ def fetch(config: Config) -> list[Correction] | None:
 
     :param config: where Elasticsearch and the corrections index are, and the request timeout.
     """
-    es = Elasticsearch(config.es.url, request_timeout=config.es.request_timeout_s, max_retries=0)
+    es = Elasticsearch(config.es.hosts, request_timeout=config.es.request_timeout_s, max_retries=0)
     try:
         return CorrectionStore(es, config.indices.corrections, config.es.request_timeout_s).search()
     except (ApiError, TransportError) as exc:

@@ -14,6 +14,8 @@ from elasticsearch import Elasticsearch
 __all__ = ["index_template", "index_name", "ensure_template"]
 
 KEYWORD = {"type": "keyword", "ignore_above": 1024}
+# Every query is in filter context and sorted by time, so no score is ever computed: no norms to write.
+TEXT = {"type": "text", "norms": False}
 
 
 def index_template(prefix: str) -> dict[str, Any]:
@@ -27,7 +29,8 @@ def index_template(prefix: str) -> dict[str, Any]:
         "template": {
             "settings": {
                 "number_of_shards": 1,
-                "number_of_replicas": 0,
+                # No replica on one node (green), one as soon as the cluster has a second node to hold it.
+                "auto_expand_replicas": "0-1",
                 "refresh_interval": "1s",
                 # Past the field limit, new attribute keys stay in _source unindexed instead of refusing the log.
                 "mapping.total_fields.ignore_dynamic_beyond_limit": True,
@@ -48,15 +51,17 @@ def index_template(prefix: str) -> dict[str, Any]:
                     "version": {"type": "keyword"},
                     "trace_id": {"type": "keyword"},
                     "span_id": {"type": "keyword"},
-                    "message": {"type": "text", "fields": {"keyword": KEYWORD}},
+                    # message.keyword serves exact and wildcard matches (api.query) only, never sorts or
+                    # aggregations: no doc values, the largest column of the index for nearly unique lines.
+                    "message": {**TEXT, "fields": {"keyword": {**KEYWORD, "doc_values": False}}},
                     # The message with its variable parts as <*> (streaming.templates), and its stable id.
                     "template_id": {"type": "keyword"},
-                    "template": {**KEYWORD, "fields": {"text": {"type": "text"}}},
+                    "template": {**KEYWORD, "fields": {"text": TEXT}},
                     "exception": {
                         "properties": {
                             "type": {"type": "keyword"},
-                            "message": {"type": "text"},
-                            "stacktrace": {"type": "text"},
+                            "message": TEXT,
+                            "stacktrace": TEXT,
                         }
                     },
                     # Free-form per service: every leaf is a keyword, so services cannot fight over types.

@@ -36,6 +36,7 @@ from streaming.rules import load_rules, start_rules_query
 from streaming.rules.errors import RulesError
 from streaming.rules.query import AlertPublisher
 from streaming.session import read_topic
+from streaming.shipped_model import ModelShipper
 from streaming.sink import DLQ_HEADERS, RECORD_SCHEMA, SinkSettings
 from streaming.zones import Zones
 
@@ -90,6 +91,8 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     spark.conf.set("spark.sql.execution.arrow.maxBytesPerBatch", str(64 * 1024 * 1024))
     zones = Zones.from_config(config.streaming)
     cluster = kafka_cluster_id(config.kafka.bootstrap_servers)
+    # Executors may run where config.model_path does not exist: the driver ships them each version it finds.
+    model = ModelShipper(spark.sparkContext, config.model_path, config.var_dir / "spark" / "models")
 
     def write_batch(batch: DataFrame, batch_id: int) -> None:
         # One Python pass per task does every stage; the JVM then sends its records. A task fails if
@@ -97,7 +100,14 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
         sent = rerun[1] if rerun and rerun[0] == batch_id else frozenset()
         batch_at = batch_time(checkpoint, batch_id) or datetime.now(UTC)
         process = functools.partial(
-            process_partition, settings=settings, zones=zones, batch_at=batch_at, cluster=cluster, sent=sent
+            process_partition,
+            settings=settings,
+            zones=zones,
+            batch_at=batch_at,
+            cluster=cluster,
+            model=model.current(),
+            bootstrap_servers=config.kafka.bootstrap_servers,
+            sent=sent,
         )
         records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
         (
@@ -251,7 +261,7 @@ def _model_version(path: Path) -> str | None:
 
 def _install_template(config: Config) -> None:
     """Install the index template before the first batch, waiting for Elasticsearch if it is not up yet."""
-    es = Elasticsearch(config.es.url, request_timeout=config.es.request_timeout_s)
+    es = Elasticsearch(config.es.hosts, request_timeout=config.es.request_timeout_s)
     for attempt in range(60):
         try:
             ensure_template(es, config.indices.logs)

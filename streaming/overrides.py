@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from core.config import load_config
+from core.config import es_hosts, load_config
 from core.corrections import CORRECTED, CorrectionStore
 
 __all__ = ["RELOAD_S", "Overrides", "default_overrides"]
@@ -53,7 +53,7 @@ class Overrides:
             config = load_config()
             url = self.es_url or config.es.url
             timeout_s = self.timeout_s or config.es.request_timeout_s
-            es = Elasticsearch(url, request_timeout=timeout_s, max_retries=0)
+            es = Elasticsearch(es_hosts(url), request_timeout=timeout_s, max_retries=0)
             self._store = CorrectionStore(es, self.index or config.indices.corrections, timeout_s)
         return self._store
 

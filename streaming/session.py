@@ -25,12 +25,15 @@ def spark_session(config: Config, app_name: str = "logwatch-streaming") -> Spark
     # Python workers must run in this interpreter's environment (pandas, pyarrow, the model);
     # pyspark reads only the environment variable for that.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name).master(config.spark.master)
+    # On a cluster, executors start with their worker's environment: they get the driver's configuration (the
+    # corrections index, ...) and its zone. The model is not read there (streaming.shipped_model).
+    for name, value in {**config.as_env(), "TZ": "UTC"}.items():
+        builder = builder.config(f"spark.executorEnv.{name}", value)
     return (
-        SparkSession.builder.appName(app_name)
-        .master(config.spark.master)
-        .config("spark.jars", ",".join(str(j) for j in jars))
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
+        builder.config("spark.jars", ",".join(str(j) for j in jars))
+        .config("spark.driver.host", config.spark.driver_host)
+        .config("spark.driver.bindAddress", config.spark.driver_host)
         .config("spark.driver.memory", f"{config.spark.driver_memory_mb}m")
         .config("spark.sql.shuffle.partitions", str(config.spark.shuffle_partitions))
         .config("spark.sql.session.timeZone", "UTC")
@@ -43,7 +46,8 @@ def spark_session(config: Config, app_name: str = "logwatch-streaming") -> Spark
         .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
         # A retried task would send its partition's records to Kafka again within the batch's first run, which
         # the re-run filter does not cover (audit M8.3; cluster masters retry 4 times by default): a failed task
-        # fails the batch instead, and the re-run leaves out what was already sent.
+        # fails the batch instead, and the re-run leaves out what was already sent. (A lost executor's tasks run
+        # again whatever this says: streaming.batch leaves out what their first attempt sent.)
         .config("spark.task.maxFailures", "1")
         .getOrCreate()
     )

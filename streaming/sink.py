@@ -25,6 +25,7 @@ import orjson
 import pandas as pd
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
+from core.config import es_hosts
 from core.contract import rfc3339
 from core.retry import Backoff
 from streaming.bounds import MAX_DOCUMENT_BYTES, bounded
@@ -88,7 +89,9 @@ _clients: dict[str, Elasticsearch] = {}
 
 def _client(settings: SinkSettings) -> Elasticsearch:
     if settings.es_url not in _clients:
-        _clients[settings.es_url] = Elasticsearch(settings.es_url, request_timeout=settings.es_timeout_s, max_retries=0)
+        _clients[settings.es_url] = Elasticsearch(
+            es_hosts(settings.es_url), request_timeout=settings.es_timeout_s, max_retries=0
+        )
     return _clients[settings.es_url]
 
 

@@ -8,11 +8,11 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import BadRequestError
 from api.filters import LogFilter, log_filter
+from api.responses import FastJSONResponse
 from api.state import AppState, get_state
 from api.timerange import RangeFrom, RangeTo, TimeRange, resolve_range
 from core.contract import rfc3339
@@ -165,7 +165,7 @@ async def search_logs(
     size: Annotated[int, Query(ge=1, le=10_000)] = 50,
     search_after: Annotated[str | None, Query(max_length=512, description="The previous page's 'next'.")] = None,
     highlight: bool = True,
-) -> JSONResponse:
+) -> FastJSONResponse:
     """Logs matching the query and filters in the time range, newest first by default.
 
     The query language: words and "phrases" in the message, ``field:value`` (``service:checkout``,
@@ -191,7 +191,7 @@ async def search_logs(
     next_cursor = encode_cursor(raw_hits[-1]["sort"]) if len(raw_hits) == size and raw_hits else None
     # Built as plain JSON, not validated through the response model: with 50-500 documents per page the
     # model's validation was most of the API's own time (the model still documents the shape).
-    return JSONResponse(
+    return FastJSONResponse(
         {
             "total": int(total.get("value", 0)),
             "total_relation": total.get("relation", "eq"),

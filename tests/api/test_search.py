@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from core.contract import rfc3339_ms
 from tests.api.conftest import AppFactory, make_config
 
 pytestmark = pytest.mark.integration
@@ -71,6 +72,12 @@ def test_search_after_pages_through_everything_once(search_client: TestClient) -
         ({"q": "exception.type:TimeoutError"}, lambda d: d["exception"]["type"] == "TimeoutError"),
         ({"q": "lat*"}, lambda d: "latency" in d["message"]),
         ({"q": '"invalid password"', "service": "auth"}, lambda d: d["service"] == "auth"),
+        # The keyword sub-field has no doc values (streaming.es_index): exact and wildcard matches still work.
+        (
+            {"q": 'message.keyword:"Worker 7 started <b>ok</b> & ready"'},
+            lambda d: d["message"] == "Worker 7 started <b>ok</b> & ready",
+        ),
+        ({"q": "message.keyword:Order*EUR"}, lambda d: d["category"] == "business"),
     ],
 )
 def test_search_filters_narrow_results(search_client: TestClient, params: dict[str, Any], check: Any) -> None:
@@ -155,6 +162,8 @@ def test_trends_histogram_split_by_category(search_client: TestClient, seeded_no
     assert sum(sum(b["counts"].values()) for b in body["buckets"]) == 240
     assert sorted(body["keys"]) == ["business", "general", "performance", "security"]
     assert [b["t_ms"] for b in body["buckets"]] == sorted(b["t_ms"] for b in body["buckets"])
+    # The bucket times are Elasticsearch's text of its keys, in the API's one time format.
+    assert all(b["t"] == rfc3339_ms(b["t_ms"]) for b in body["buckets"])
 
 
 def test_trends_split_by_level_or_none(search_client: TestClient) -> None:

@@ -55,6 +55,8 @@ def test_as_env_reproduces_the_config_in_a_child(tmp_path: Path) -> None:
         ("{}\n", {"KAFKA_HEAP_MB": "lots"}, "KAFKA_HEAP_MB (for kafka.heap_mb): input should be a valid integer"),
         ("- a\n- b\n", {}, "the top level must be a mapping of sections"),
         ("api: [\n", {}, "is not valid YAML at line"),
+        ("{}\n", {"ES_URL": "http://es1:9200, es2:9200"}, "ES_URL (for es.url): 'es2:9200' is no node URL"),
+        ("es:\n  url: http://es1:9200,,http://es2\n", {}, "es.url: 'http://es2' is no node URL"),
     ],
 )
 def test_each_error_is_one_sentence_naming_the_key(
@@ -65,6 +67,13 @@ def test_each_error_is_one_sentence_naming_the_key(
     message = str(caught.value)
     assert expected in message
     assert message.count("\n") == 0 and message.endswith(".")
+
+
+def test_es_url_takes_the_nodes_of_a_cluster(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "{}\n"), env={"ES_URL": " http://es1:9201, https://es2:9243 "})
+    assert config.es.hosts == ["http://es1:9201", "https://es2:9243"]
+    assert config.es.port == 9201  # the first node's, which a local node would listen on
+    assert load_config(write(tmp_path, "{}\n"), env={}).es.hosts == ["http://127.0.0.1:9200"]
 
 
 def test_a_missing_file_is_one_sentence(tmp_path: Path) -> None:

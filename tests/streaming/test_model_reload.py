@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from nlp import ModelCache, default_model
@@ -14,6 +15,10 @@ from streaming.overrides import default_overrides
 def test_new_artifact_on_disk_replaces_the_loaded_model(tmp_path: Path) -> None:
     path = tmp_path / "classifier.joblib"
     first = train(out=path, force=True, config=TrainConfig(alpha=1.0))
+    first_copy = tmp_path / "first" / "classifier.joblib"
+    first_copy.parent.mkdir()
+    shutil.copy(path, first_copy)
+    shutil.copy(path.with_suffix(".json"), first_copy.with_suffix(".json"))
     cache = ModelCache(path)
     assert cache.get().version == first.metadata["version"]
     # Within the check interval the worker keeps the model it has: no stat() per batch. (An interval longer
@@ -24,6 +29,16 @@ def test_new_artifact_on_disk_replaces_the_loaded_model(tmp_path: Path) -> None:
     assert second.metadata["version"] != first.metadata["version"]
     assert cache.get().version == first.metadata["version"]
     cache.check_s = 0.0
+    assert cache.get().version == second.metadata["version"]
+
+    # Asked for another artifact (the job ships each version under a name of its own), it loads that one at once.
+    cache.check_s = 3600.0
+    shipped = tmp_path / "shipped" / "classifier-first.joblib"
+    shipped.parent.mkdir()
+    for source, target in ((first_copy, shipped), (first_copy.with_suffix(".json"), shipped.with_suffix(".json"))):
+        shutil.copy(source, target)
+    assert cache.get(shipped).version == first.metadata["version"]
+    assert cache.get(shipped) is cache.get(shipped)
     assert cache.get().version == second.metadata["version"]
 
 
