@@ -72,16 +72,7 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     :param spark: the session (see streaming.session).
     :param config: services, topic and index names, batch bounds, and the var folder for checkpoints.
     """
-    settings = SinkSettings(
-        es_url=config.es.url,
-        es_timeout_s=config.es.request_timeout_s,
-        bulk_timeout_s=config.es.bulk_timeout_s,
-        index_prefix=config.indices.logs,
-        chunk_size=config.es.bulk_chunk_size,
-        max_retries=config.es.bulk_max_retries,
-        dlq_topic=config.topics.dlq,
-        classified_topic=config.topics.classified,
-    )
+    settings = SinkSettings.from_config(config)
     checkpoint = config.var_dir / "checkpoints" / "index"
     rerun = _rerun(checkpoint, config, settings)
     # A Python task has a fixed cost whatever its rows, and the third of logs' three partitions ran as a second

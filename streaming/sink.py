@@ -25,7 +25,7 @@ import orjson
 import pandas as pd
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from core.config import es_hosts
+from core.config import Config, es_hosts
 from core.contract import rfc3339
 from core.retry import Backoff
 from streaming.bounds import MAX_DOCUMENT_BYTES, bounded
@@ -63,6 +63,20 @@ class SinkSettings:
     dlq_topic: str
     classified_topic: str
     bulk_max_bytes: int = 16 * 1024 * 1024
+
+    @classmethod
+    def from_config(cls, config: Config) -> SinkSettings:
+        """The settings of the system's configuration (``es``, ``indices.logs``, ``topics``)."""
+        return cls(
+            es_url=config.es.url,
+            es_timeout_s=config.es.request_timeout_s,
+            bulk_timeout_s=config.es.bulk_timeout_s,
+            index_prefix=config.indices.logs,
+            chunk_size=config.es.bulk_chunk_size,
+            max_retries=config.es.bulk_max_retries,
+            dlq_topic=config.topics.dlq,
+            classified_topic=config.topics.classified,
+        )
 
 
 # The Kafka records the sink hands back to Spark, whose own (JVM) Kafka writer sends them: kafka-python's

@@ -40,16 +40,7 @@ def main() -> None:
     config = load_config()
     spark = spark_session(config, app_name="logwatch-retried-task")
     spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(FRAME))
-    settings = SinkSettings(
-        es_url=config.es.url,
-        es_timeout_s=config.es.request_timeout_s,
-        bulk_timeout_s=config.es.bulk_timeout_s,
-        index_prefix=config.indices.logs,
-        chunk_size=config.es.bulk_chunk_size,
-        max_retries=config.es.bulk_max_retries,
-        dlq_topic=config.topics.dlq,
-        classified_topic=config.topics.classified,
-    )
+    settings = SinkSettings.from_config(config)
     model = ModelShipper(spark.sparkContext, config.model_path, config.var_dir / "spark" / "models")
     process = functools.partial(
         dies_once,

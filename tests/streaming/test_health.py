@@ -95,27 +95,26 @@ def test_a_high_share_of_dead_letters_fires_and_old_counts_leave_the_window() ->
     assert [a["status"] for a in h.check(NOW, at_s=400)] == ["resolved"]  # the burst is older than 5 minutes
 
 
-def test_a_refused_publish_is_sent_again_with_the_same_id_even_when_the_condition_cleared_meanwhile() -> None:
-    """A refused send may still have reached the topic: the retry must not open a second episode."""
-    sent = Sent()
+def stalled_and_refused(sent: Sent) -> PipelineHealth:
+    """A stalled backlog whose firing alert Kafka refused to take (the refusal may still have reached the topic)."""
     h = health(sent)
     h.on_batch(rows=10, lag=5_000, at_s=1)
     sent.refuse = True
     with pytest.raises(RuntimeError):
         h.check(NOW, at_s=100)
     sent.refuse = False
-    (firing,) = h.check(NOW.replace(minute=5), at_s=101)
+    return h
+
+
+def test_a_refused_publish_is_sent_again_with_the_same_id_even_when_the_condition_cleared_meanwhile() -> None:
+    """The retry must not open a second episode."""
+    sent = Sent()
+    (firing,) = stalled_and_refused(sent).check(NOW.replace(minute=5), at_s=101)
     assert firing["status"] == "firing" and sent.alerts == [firing]
     assert firing["window_start"].startswith("2026-12-03T12:00:00")  # the episode began at the refused check
 
-    sent = Sent()
-    h = health(sent)
-    h.on_batch(rows=10, lag=5_000, at_s=1)
-    sent.refuse = True
-    with pytest.raises(RuntimeError):
-        h.check(NOW, at_s=100)
+    h = stalled_and_refused(Sent())
     h.on_batch(rows=5_000, lag=0, at_s=110)  # the backlog cleared before Kafka confirmed anything
-    sent.refuse = False
     retried = h.check(NOW.replace(minute=7), at_s=111)
     assert [a["status"] for a in retried] == ["firing", "resolved"]
     assert retried[0]["alert_id"] == retried[1]["alert_id"]
