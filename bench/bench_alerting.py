@@ -36,12 +36,13 @@ from bench.stats import percentile
 from tests.alerting.chat_servers import ChatServer, SlackServer, TelegramServer
 from tests.alerting.helpers import alert_bytes, chat_env, make_config, routes_doc, write_routes
 
-__all__ = ["main", "measure", "produce_alert"]
+__all__ = ["main", "measure", "produce_alert", "received_at"]
 
 logger = logging.getLogger(__name__)
 
 
-def _received_at(server: ChatServer, service: str) -> float | None:
+def received_at(server: ChatServer, service: str) -> float | None:
+    """When ``server`` first accepted a message naming ``service`` (monotonic seconds), if it has."""
     for record in list(server.received):
         if record.status == 200 and service in json.dumps(record.body, ensure_ascii=False):
             return record.at
@@ -65,7 +66,7 @@ def measure(
         trigger(service)
         deadline = started + timeout_s
         while True:
-            times = [t for t in (_received_at(s, service) for s in servers) if t is not None]
+            times = [t for t in (received_at(s, service) for s in servers) if t is not None]
             if times:
                 latencies.append(min(times) - started)
                 break

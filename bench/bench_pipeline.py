@@ -50,6 +50,7 @@ from elasticsearch import Elasticsearch, NotFoundError
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from alerting.consumer import AlertConsumer
+from bench.bench_alerting import received_at
 from bench.stats import percentile, tree_memory_mb
 from infra.teststack import TestStack
 from producers.event import exception_info, normalize_level
@@ -337,11 +338,8 @@ class Chat:
 
     def received_at(self, service: str) -> float | None:
         """When a chat stand-in first accepted a message naming ``service`` (monotonic), if one has."""
-        for server in (self.slack, self.telegram):
-            for record in list(server.received):
-                if record.status == 200 and service in json.dumps(record.body, ensure_ascii=False):
-                    return record.at
-        return None
+        times = [t for t in (received_at(s, service) for s in (self.slack, self.telegram)) if t is not None]
+        return min(times, default=None)
 
     def close(self) -> None:
         self.consumer.stop_event.set()

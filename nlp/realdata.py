@@ -166,7 +166,8 @@ def shared_available() -> bool:
 
 
 def _collect() -> dict[tuple[str, str], tuple[Counter[str], list[str]]]:
-    """(system, template) -> (label counts over its lines, up to two distinct example messages)."""
+    """(system, template) -> (label counts over its lines, up to two distinct example messages); the template's
+    label is :func:`_label` of the counts."""
     from streaming.templates import template_of
 
     found: dict[tuple[str, str], tuple[Counter[str], list[str]]] = defaultdict(lambda: (Counter(), []))
@@ -178,13 +179,17 @@ def _collect() -> dict[tuple[str, str], tuple[Counter[str], list[str]]]:
     return found
 
 
+def _label(counts: Counter[str]) -> str:
+    # A template annotated both ways (fail2ban bans some lines only in context) takes its majority label.
+    return counts.most_common(1)[0][0]
+
+
 def build_rows() -> list[dict[str, str]]:
     """Return the rows of ``real_templates.csv``: per (system, template) its label and line count, with the
     template as the message (the demo services: up to two example messages)."""
     rows = []
     for (system, template), (counts, examples) in _collect().items():
-        # A template annotated both ways (fail2ban bans some lines only in context) takes its majority label.
-        label = counts.most_common(1)[0][0]
+        label = _label(counts)
         for message in examples if family_of(system) in _OWN_FAMILIES else [template]:
             rows.append(
                 {
@@ -207,7 +212,7 @@ def real_messages() -> LabelledData:
     for (system, template), (counts, examples) in _collect().items():
         for message in examples:
             messages.append(message)
-            labels.append(counts.most_common(1)[0][0])
+            labels.append(_label(counts))
             sources.append(system)
             templates.append(template)
     return LabelledData(messages, labels, ["test"] * len(messages), sources, templates)
