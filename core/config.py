@@ -115,7 +115,6 @@ def _zone_name(name: str) -> str:
 
 class StreamingConfig(_Section):
     rules_file: str = "streaming/rules.yaml"
-    rules_trigger_interval_ms: int = 2000
     # The zone of timestamps that name none (syslog, Apache error logs, most application logs).
     time_zone: str = "UTC"
     # Services (Kafka keys) whose zone-less timestamps are in another zone: "payment=Europe/Berlin, b=Asia/Tokyo".

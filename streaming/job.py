@@ -25,22 +25,23 @@ from core.contract import status_path
 from core.retry import Backoff
 from nlp import NlpError
 from nlp.artifact import read_metadata
-from streaming.batch import process_partition
+from streaming.batch import BATCH_SCHEMA, process_partition
 from streaming.errors import StreamingError
 from streaming.es_index import ensure_template
 from streaming.health import HealthLimits, PipelineHealth, TopicSize
 from streaming.parse import KAFKA_COLUMNS
 from streaming.progress import ProgressWriter
 from streaming.rerun import batch_time, uncommitted_batch, written_sources
-from streaming.rules import load_rules, start_rules_query
+from streaming.rules import BatchProcessor, Rule, load_rules
+from streaming.rules.aggregate import BucketsParam, buckets_of
 from streaming.rules.errors import RulesError
-from streaming.rules.query import AlertPublisher
+from streaming.rules.evaluate import AlertPublisher
 from streaming.session import read_topic
 from streaming.shipped_model import ModelShipper
-from streaming.sink import DLQ_HEADERS, RECORD_SCHEMA, SinkSettings
+from streaming.sink import DLQ_HEADERS, SinkSettings
 from streaming.zones import Zones
 
-__all__ = ["start_index_query", "run"]
+__all__ = ["send_records", "start_index_query", "run"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +49,21 @@ logger = logging.getLogger(__name__)
 HEALTH_INTERVAL_S = 5.0
 
 
-def _with_headers(records: DataFrame) -> DataFrame:
-    """The sink's records as Spark's Kafka writer takes them: DLQ reasons become record headers."""
+def send_records(records: DataFrame, bootstrap_servers: str) -> None:
+    """Write the batch's records (streaming.batch.BATCH_SCHEMA) to Kafka, but those an earlier run already sent;
+    DLQ reasons become record headers."""
     headers = F.array(*[F.struct(F.lit(h).alias("key"), F.col(h).cast("binary").alias("value")) for h in DLQ_HEADERS])
-    return records.select("topic", "key", "value", F.when(F.col("reason").isNotNull(), headers).alias("headers"))
+    (
+        records.where(~F.col("resent"))
+        .select("topic", "key", "value", F.when(F.col("reason").isNotNull(), headers).alias("headers"))
+        .write.format("kafka")
+        .option("kafka.bootstrap.servers", bootstrap_servers)
+        .option("kafka.compression.type", "gzip")
+        .option("kafka.linger.ms", "5")
+        # Above what the sink sends (documents of 1 MiB, dead letters of 256 KiB: streaming.bounds, .deadletter).
+        .option("kafka.max.request.size", str(4 * 1024 * 1024))
+        .save()
+    )
 
 
 def kafka_cluster_id(bootstrap_servers: str) -> str:
@@ -66,14 +78,20 @@ def kafka_cluster_id(bootstrap_servers: str) -> str:
         admin.close()
 
 
-def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
-    """Start the query that parses ``topics.logs`` and writes Elasticsearch, ``topics.classified`` and ``topics.dlq``.
+def start_index_query(
+    spark: SparkSession, config: Config, rules: list[Rule], caught_up: Callable[[], bool] = lambda: True
+) -> StreamingQuery:
+    """Start the query that parses ``topics.logs``, writes Elasticsearch, ``topics.classified`` and ``topics.dlq``,
+    and evaluates ``rules`` on each batch's classified documents, writing ``topics.alerts``.
 
     :param spark: the session (see streaming.session).
     :param config: services, topic and index names, batch bounds, and the var folder for checkpoints.
+    :param rules: from :func:`streaming.rules.load_rules`; their state is kept in the checkpoint's ``alert_state``.
+    :param caught_up: whether the query has no Kafka backlog (the job's ProgressWriter knows).
     """
     settings = SinkSettings.from_config(config)
     checkpoint = config.var_dir / "checkpoints" / "index"
+    evaluate = BatchProcessor.from_config(config, rules, checkpoint / "alert_state", caught_up) if rules else None
     rerun = _rerun(checkpoint, config, settings)
     # A Python task has a fixed cost whatever its rows, and the third of logs' three partitions ran as a second
     # wave on two cores: one task per core (coalesce merges partitions without a shuffle).
@@ -84,11 +102,15 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
     cluster = kafka_cluster_id(config.kafka.bootstrap_servers)
     # Executors may run where config.model_path does not exist: the driver ships them each version it finds.
     model = ModelShipper(spark.sparkContext, config.model_path, config.var_dir / "spark" / "models")
+    # The workers count what they index for the rules; Spark merges each task's counts once, from the attempt
+    # that succeeded.
+    counted = spark.sparkContext.accumulator({}, BucketsParam())
 
     def write_batch(batch: DataFrame, batch_id: int) -> None:
         # One Python pass per task does every stage; the JVM then sends its records. A task fails if
         # Elasticsearch or Kafka does, so the batch is re-run: ids make that harmless in Elasticsearch.
         sent = rerun[1] if rerun and rerun[0] == batch_id else frozenset()
+        counted.value = {}
         batch_at = batch_time(checkpoint, batch_id) or datetime.now(UTC)
         process = functools.partial(
             process_partition,
@@ -99,18 +121,12 @@ def start_index_query(spark: SparkSession, config: Config) -> StreamingQuery:
             model=model.current(),
             bootstrap_servers=config.kafka.bootstrap_servers,
             sent=sent,
+            buckets=counted if evaluate is not None else None,
         )
-        records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
-        (
-            _with_headers(records)
-            .write.format("kafka")
-            .option("kafka.bootstrap.servers", config.kafka.bootstrap_servers)
-            .option("kafka.compression.type", "gzip")
-            .option("kafka.linger.ms", "5")
-            # Above what the sink sends (documents of 1 MiB, dead letters of 256 KiB: streaming.bounds, .deadletter).
-            .option("kafka.max.request.size", str(4 * 1024 * 1024))
-            .save()
-        )
+        records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, BATCH_SCHEMA)
+        send_records(records, config.kafka.bootstrap_servers)
+        if evaluate is not None:
+            evaluate(buckets_of(counted.value), batch_id)
 
     return (
         read_topic(spark, config, config.topics.logs)
@@ -189,7 +205,8 @@ class _Restarting:
 
 
 def run(spark: SparkSession, config: Config) -> None:
-    """Run the index and rules queries until SIGTERM/SIGINT; a failed query restarts from its checkpoint.
+    """Run the index query (which evaluates the rules) until SIGTERM/SIGINT; a failed query restarts from its
+    checkpoint.
 
     :param spark: the session.
     :param config: the system's configuration.
@@ -214,13 +231,9 @@ def run(spark: SparkSession, config: Config) -> None:
     progress = ProgressWriter(status_path(config.var_dir, "streaming"), model_version, health.on_batch)
     spark.streams.addListener(progress)
     health_due = 0.0
-    queries = [
-        _Restarting("index", lambda: start_index_query(spark, config)),
-        _Restarting("rules", lambda: start_rules_query(spark, config, rules, caught_up=progress.caught_up)),
-    ]
+    index = _Restarting("index", lambda: start_index_query(spark, config, rules, progress.caught_up))
     while not stopping:
-        for supervised in queries:
-            supervised.check(time.monotonic())
+        index.check(time.monotonic())
         try:
             spark.streams.awaitAnyTermination(1)
         except StreamingQueryException:
@@ -236,10 +249,9 @@ def run(spark: SparkSession, config: Config) -> None:
                 logger.warning('pipeline health not checked, Kafka did not answer error="%s"', exc)
     dead_letters.close()
     arrived.close()
-    for supervised in queries:
-        if supervised.query is not None:
-            supervised.query.stop()
-    logger.info("queries stopped")
+    if index.query is not None:
+        index.query.stop()
+    logger.info("query stopped")
 
 
 def _model_version(path: Path) -> str | None:

@@ -55,7 +55,7 @@ def _kafka_lag(source: Any) -> int | None:
 
 class ProgressWriter(StreamingQueryListener):
     """Streaming query listener: one status line per micro-batch of the index query, to the log and the file;
-    and whether every query has caught up with its Kafka topic (the rules use it to tell a backlog from silence).
+    and whether it has caught up with its Kafka topic (the rules use it to tell a backlog from silence).
 
     :param path: the status file, ``core.contract.status_path(config.var_dir, "streaming")``.
     :param model_version: returns the version of the model the workers use, or None.
@@ -76,11 +76,11 @@ class ProgressWriter(StreamingQueryListener):
         self.on_index_batch = on_index_batch
         self._last: dict[str, Any] = {}
         self._query_id: str | None = None
-        self._lags: dict[str, int | None] = {}  # by query id: records behind the topic after its last batch
+        self._lag: int | None = None  # records behind the topic after the index query's last batch; None: unknown
 
     def caught_up(self) -> bool:
-        """True once the index and rules queries have each reported a batch, and the last left nothing behind."""
-        return len(self._lags) >= 2 and all(lag == 0 for lag in self._lags.values())
+        """True once the index query has reported a batch, and the last left nothing behind."""
+        return self._lag == 0
 
     def onQueryStarted(self, event: Any) -> None:
         if event.name != self.QUERY_NAME:
@@ -90,10 +90,10 @@ class ProgressWriter(StreamingQueryListener):
 
     def onQueryProgress(self, event: Any) -> None:
         p = event.progress
-        lag = sum(x for x in (_kafka_lag(s) for s in p.sources) if x is not None) if p.sources else None
-        self._lags[str(p.id)] = lag
         if p.name != self.QUERY_NAME:
             return
+        lag = sum(x for x in (_kafka_lag(s) for s in p.sources) if x is not None) if p.sources else None
+        self._lag = lag
         self.on_index_batch(p.numInputRows, lag, _consumed(p.sources))
         status = {
             "query_active": True,
@@ -120,9 +120,9 @@ class ProgressWriter(StreamingQueryListener):
             )
 
     def onQueryIdle(self, event: Any) -> None:
-        self._lags[str(event.id)] = 0
         if str(event.id) != self._query_id:
             return
+        self._lag = 0
         self.on_index_batch(0, 0, None)  # nothing to read is progress too
         # Keeps the status fresh while no data arrives, so health can tell idle from stuck.
         write_status(
@@ -138,7 +138,7 @@ class ProgressWriter(StreamingQueryListener):
         )
 
     def onQueryTerminated(self, event: Any) -> None:
-        self._lags.pop(str(event.id), None)  # unknown until the restarted query reports again
         if str(event.id) != self._query_id:
             return
+        self._lag = None  # unknown until the restarted query reports again
         write_status(self.path, {"query_active": False, "query_id": str(event.id), "error": event.exception})

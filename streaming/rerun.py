@@ -2,9 +2,10 @@
 
 Spark re-runs a batch whose offsets it logged but never committed: the job died, or a task failed, after some
 of the batch's output was written. Elasticsearch takes the re-run harmlessly (documents have ids), but
-``logs.classified`` and ``logs.dlq`` would get a second copy of what the first run wrote, and the rules query
-would count those events twice. So before the index query starts, we look up which source records of that
-batch already have their record on those topics, and the re-run leaves them out. The batch's time, which
+``logs.classified`` and ``logs.dlq`` would get a second copy of what the first run wrote (the live tail would
+show those events twice). So before the index query starts, we look up which source records of that batch
+already have their record on those topics, and the re-run leaves them out of Kafka (the rules' state knows on
+its own whether it holds the batch: streaming.rules.evaluate). The batch's time, which
 picks the daily index of a document (streaming.sink), is the one Spark logged for it, the same in a re-run.
 """
 

@@ -1,7 +1,8 @@
-"""Windowed alert rules over the classified log stream: load them from YAML, run them as a streaming query.
+"""Windowed alert rules over the classified log stream: load them from YAML, evaluate them in each index batch.
 
 ``load_rules(path)`` validates a rules file (streaming/rules.yaml is the default set);
-``start_rules_query(spark, config, rules)`` reads ``topics.classified`` and writes alerts to ``topics.alerts``.
+``BatchProcessor.from_config(config, rules, folder)`` is the step the index query runs on each batch's classified
+documents, writing alerts to ``topics.alerts``.
 """
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from streaming.rules.errors import RulesError
+from streaming.rules.evaluate import BatchProcessor
 from streaming.rules.loader import load_rules
 from streaming.rules.model import RULE_TYPES, Match, RatioRule, Rule, SilenceRule, SpikeRule, ThresholdRule
-from streaming.rules.query import start_rules_query
 
 # The rules the job runs unless told otherwise.
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent.parent / "rules.yaml"
 
 __all__ = [
+    "BatchProcessor",
     "DEFAULT_RULES_FILE",
     "RULE_TYPES",
     "Match",
@@ -27,5 +29,4 @@ __all__ = [
     "SpikeRule",
     "ThresholdRule",
     "load_rules",
-    "start_rules_query",
 ]

@@ -1,11 +1,12 @@
-"""Classified documents in, per rule, group and pane counts out: a small Spark stage and a pure Python one.
+"""Classified documents in, per rule, group and pane counts out: two small pure Python stages.
 
-Spark does the heavy, rule-independent part: it parses the micro-batch and counts it per second of event
-time, service, category, level and host, keeping each bucket's earliest and latest event as samples
-(:func:`bucket`, DataFrame -> DataFrame, unit-tested on small batch DataFrames). That plan is the same for
-every rules file and stays small, so a batch costs one short Spark job however many rules there are. The
-driver then applies each rule's match, grouping and panes to the few hundred buckets (:func:`rule_rows`,
-pure Python), and the engine folds the rows into the rules' state.
+The index query's Python workers count the documents they index per second of event time, service, category,
+level and host, keeping each bucket's earliest and latest event as samples (:func:`count_documents`), and hand
+those partial counts to the driver through a Spark accumulator (:class:`BucketsParam`): no second pass over the
+documents and no Spark job of its own. Spark merges a result task's accumulator update once, from its
+successful attempt only, so each document of a batch is counted once. The driver then applies each rule's
+match, grouping and panes to the few hundred buckets (:func:`rule_rows`), and the engine folds the rows into
+the rules' state.
 """
 
 from __future__ import annotations
@@ -13,39 +14,42 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
+from pyspark.accumulators import AccumulatorParam
 
 from core.contract import CATEGORIES, LEVELS
 from streaming.rules.model import BUCKET_MS, Match, Rule, WindowRule
 
 __all__ = [
     "BUCKET_MS",
-    "EVENT_SCHEMA",
     "SAMPLE_CHARS",
     "Sample",
     "Bucket",
+    "Buckets",
+    "BucketsParam",
     "AggRow",
     "BatchStats",
-    "parse_classified",
-    "bucket",
-    "collect_buckets",
+    "count_documents",
+    "buckets_of",
     "matches",
     "rule_rows",
 ]
 
 logger = logging.getLogger(__name__)
 
-EVENT_SCHEMA = (
-    "event_id string, timestamp string, level string, service string, host string, message string, category string"
-)
 # Samples are for a person glancing at a chat message; the alert consumer crops longer ones too.
 SAMPLE_CHARS = 500
 _INFO_RANK = LEVELS.index("INFO")
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
 # (event time in ms, event_id, message): sorting these gives time order with a deterministic tie-break.
 Sample = tuple[int, str, str]
+# (second in ms, service, category, level, host) -> (count, latest event time in ms, earliest, latest sample).
+Buckets = dict[tuple[int, str, str, str, str], tuple[int, int, Sample, Sample]]
 
 
 @dataclass(frozen=True)
@@ -100,78 +104,72 @@ class BatchStats:
     min_ts_ms: int | None = None
 
 
-def parse_classified(records: DataFrame) -> DataFrame:
-    """Kafka records of ``logs.classified`` -> one row per document with what the rules need.
+def _event_ms(timestamp: object) -> int | None:
+    try:
+        moment = datetime.fromisoformat(str(timestamp))
+    except ValueError:
+        return None
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // _MS
 
-    Columns: ts_ms (event time, epoch ms), level, service, category (missing -> general), host, message,
-    event_id. Records that are not JSON or have no readable timestamp are dropped: the index query has
-    already dead-lettered anything bad, so these can only be foreign writes to the topic.
 
-    :param records: rows with a binary ``value`` column.
+def _add(
+    counted: Buckets, key: tuple[int, str, str, str, str], count: int, max_ts: int, first: Sample, last: Sample
+) -> None:
+    before = counted.get(key)
+    counted[key] = (
+        (count, max_ts, first, last)
+        if before is None
+        else (before[0] + count, max(before[1], max_ts), min(before[2], first), max(before[3], last))
+    )
+
+
+def count_documents(documents: Iterable[dict[str, Any]]) -> Buckets:
+    """Count indexed documents per second, service, category, level and host, with the earliest and latest
+    event (by time, then event id) as samples.
+
+    Fields are read as the rules need them: level upper-case (INFO when missing), an empty service as
+    ``unknown``, a category that is not one of ours as general, a missing host as ``unknown``. A document
+    without a readable timestamp is left out (the sink writes none such).
+
+    :param documents: the documents, as the sink wrote them (streaming.sink.document).
     """
-    doc = F.from_json(F.col("value").cast("string"), EVENT_SCHEMA)
-    level = F.upper(F.trim(F.col("d.level")))
-    category = F.lower(F.trim(F.col("d.category")))
-    return (
-        records.select(doc.alias("d"))
-        .select(
-            F.unix_millis(F.try_to_timestamp(F.col("d.timestamp"))).alias("ts_ms"),
-            F.coalesce(level, F.lit("INFO")).alias("level"),
-            F.coalesce(F.nullif(F.trim(F.col("d.service")), F.lit("")), F.lit("unknown")).alias("service"),
-            F.when(category.isin(*CATEGORIES), category).otherwise(F.lit("general")).alias("category"),
-            F.coalesce(F.col("d.host"), F.lit("unknown")).alias("host"),
-            F.coalesce(F.col("d.message"), F.lit("")).alias("message"),
-            F.coalesce(F.col("d.event_id"), F.lit("")).alias("event_id"),
+    counted: Buckets = {}
+    for doc in documents:
+        ts_ms = _event_ms(doc.get("timestamp"))
+        if ts_ms is None:
+            continue
+        level = str(doc.get("level") or "").strip().upper() or "INFO"
+        category = str(doc.get("category") or "").strip().lower()
+        key = (
+            ts_ms // BUCKET_MS * BUCKET_MS,
+            str(doc.get("service") or "").strip() or "unknown",
+            category if category in CATEGORIES else "general",
+            level,
+            str(doc["host"]) if doc.get("host") is not None else "unknown",
         )
-        .where(F.col("ts_ms").isNotNull())
-    )
+        sample = (ts_ms, str(doc.get("event_id") or ""), str(doc.get("message") or "")[:SAMPLE_CHARS])
+        _add(counted, key, 1, ts_ms, sample, sample)
+    return counted
 
 
-def bucket(events: DataFrame) -> DataFrame:
-    """Count events per second, service, category, level and host, with the earliest and latest as samples.
+class BucketsParam(AccumulatorParam[Buckets]):
+    """Merges the workers' :func:`count_documents` results in a Spark accumulator."""
 
-    Columns: second (epoch ms), service, category, level, host, count, max_ts, first and last
-    (``struct<ts, id, msg>``; structs compare field by field, so min/max pick by time, then event id).
+    def zero(self, value: Buckets) -> Buckets:
+        return {}
 
-    :param events: the output of :func:`parse_classified`.
-    """
-    sample = F.struct(
-        F.col("ts_ms").alias("ts"), F.col("event_id").alias("id"), F.substring("message", 1, SAMPLE_CHARS).alias("msg")
-    )
-    second = (F.floor(F.col("ts_ms") / F.lit(BUCKET_MS)) * F.lit(BUCKET_MS)).cast("long")
-    return (
-        # One task per batch and no shuffle: the buckets are few, and at the batch sizes maxOffsetsPerTrigger
-        # allows a second stage costs more than it saves (bench/bench_rules.py).
-        events.coalesce(1)
-        .groupBy(second.alias("second"), "service", "category", "level", "host")
-        .agg(
-            F.count(F.lit(1)).alias("count"),
-            F.max("ts_ms").alias("max_ts"),
-            F.min(sample).alias("first"),
-            F.max(sample).alias("last"),
-        )
-    )
+    def addInPlace(self, value1: Buckets, value2: Buckets) -> Buckets:
+        for key, counts in value2.items():
+            _add(value1, key, *counts)
+        return value1
 
 
-def collect_buckets(buckets: DataFrame) -> list[Bucket]:
-    """Run :func:`bucket`'s plan and bring the (small) result to the driver."""
-
-    def sample(value: object) -> Sample:
-        return (int(value["ts"]), str(value["id"]), str(value["msg"]))  # type: ignore[index]
-
+def buckets_of(counted: Buckets) -> list[Bucket]:
+    """The merged counts as buckets."""
     return [
-        Bucket(
-            second_ms=int(row["second"]),
-            service=row["service"],
-            category=row["category"],
-            level=row["level"],
-            host=row["host"],
-            count=int(row["count"]),
-            max_ts_ms=int(row["max_ts"]),
-            first=sample(row["first"]),
-            last=sample(row["last"]),
-        )
-        for row in buckets.collect()
+        Bucket(second, service, category, level, host, count, max_ts, first, last)
+        for (second, service, category, level, host), (count, max_ts, first, last) in counted.items()
     ]
 
 
@@ -197,7 +195,7 @@ class _Acc:
 def rule_rows(buckets: Iterable[Bucket], rules: list[Rule], cutoff_ms: int) -> tuple[list[AggRow], BatchStats]:
     """Each rule's counts per group and pane (one slide of event time; silence rules: pane 0), and batch stats.
 
-    :param buckets: from :func:`collect_buckets`.
+    :param buckets: from :func:`buckets_of`.
     :param rules: the rules; ``AggRow.rule`` is an index into this list.
     :param cutoff_ms: buckets after this (a skewed clock) are ignored, so they cannot move the watermark.
     """

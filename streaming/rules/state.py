@@ -139,7 +139,7 @@ def _group_from(raw: dict[str, Any]) -> Group:
 class StateStore:
     """Loads and atomically replaces ``state.json`` in ``folder``.
 
-    :param folder: normally ``<var>/checkpoints/rules/alert_state``.
+    :param folder: normally ``<var>/checkpoints/index/alert_state``.
     """
 
     def __init__(self, folder: Path) -> None:

@@ -1,6 +1,6 @@
 """Every topic and index name comes from the configuration: a whole stack run under other names.
 
-The job, the rules query and the alert consumer run with non-default topics and indices (as a second
+The job (with its rules) and the alert consumer run with non-default topics and indices (as a second
 installation sharing one Kafka and one Elasticsearch would); a brute-force burst on the renamed `logs` topic
 must reach the chat server, and nothing may touch the default names.
 """

@@ -3,7 +3,7 @@
 Real Kafka and Elasticsearch (the session's, under names of this test's own), real Spark daemons (infra.spark_cluster).
 The workers run in a mount namespace where the driver's state folder and the configured model do not exist, as on
 other hosts: the model reaches the executors only through the driver (streaming.shipped_model). The rules state
-needs no such care: the rules query folds its counts on the driver (streaming.rules.query, in foreachBatch).
+needs no such care: the rules fold their counts on the driver (streaming.rules.evaluate, in foreachBatch).
 
 A killed worker's task is run again within its batch (Spark does not count a lost executor against
 ``spark.task.maxFailures``): the second test makes sure a first attempt that had sent part of its records does not

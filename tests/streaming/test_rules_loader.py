@@ -50,6 +50,7 @@ rules:
 
 def test_public_names_have_not_drifted() -> None:
     assert sorted(streaming.rules.__all__) == [
+        "BatchProcessor",
         "DEFAULT_RULES_FILE",
         "Match",
         "RULE_TYPES",
@@ -60,7 +61,6 @@ def test_public_names_have_not_drifted() -> None:
         "SpikeRule",
         "ThresholdRule",
         "load_rules",
-        "start_rules_query",
     ]
     assert issubclass(RulesError, StreamingError)
 

@@ -1,17 +1,21 @@
-"""The rules query: ``topics.classified`` -> per-second buckets (Spark) -> rule counts and state (driver) -> alerts.
+"""The rules' step of each index micro-batch: its classified documents' per-second buckets -> rule counts and
+state (driver) -> alerts on ``topics.alerts``.
 
-The alerts go to ``topics.alerts``; both topic names come from the configuration.
-
-Each micro-batch, in ``foreachBatch`` on the driver:
+The index query's workers count the documents they index into buckets (streaming.rules.aggregate), and the
+query (streaming.job) calls :class:`BatchProcessor` in its ``foreachBatch`` with the merged buckets once the
+batch is indexed and sent, keyed by the index batch's id. Counting there, instead of in a second query that
+reads ``topics.classified`` back, saves a full read and parse of every document, a second micro-batch
+schedule competing for the cores, and that query's trigger interval before an alert. In the step:
 1. a batch that the saved state already contains (Spark re-runs the last batch after a crash) is not
    counted again; alerts saved as pending for it are sent again, with the same ids;
-2. otherwise Spark counts the batch per second, service, category, level and host, the driver turns those
-   buckets into each rule's counts, the engine folds them into the state, and the state is saved with the
-   batch's alerts marked pending *before* they are sent;
+2. otherwise the driver turns the batch's buckets into each rule's counts, the engine folds them into the
+   state, and the state is saved with the batch's alerts marked pending *before* they are sent;
 3. the alerts are sent and flushed (a refusal fails the batch, so Spark re-runs it and step 1 re-sends them),
    then the state is saved again without them.
 So an alert is never lost, and it is sent twice only if the process dies between Kafka's acknowledgement and
-the second save, in which case the copy has the same ``alert_id`` and status.
+the second save, in which case the copy has the same ``alert_id`` and status. A re-run batch counts every
+document of the batch, also those its first run already sent to Kafka (streaming.batch), so a batch that died
+before its rules step is counted whole.
 """
 
 from __future__ import annotations
@@ -19,25 +23,22 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
-from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql.streaming.query import StreamingQuery
 
 from core.config import Config
-from streaming.rules.aggregate import bucket, collect_buckets, parse_classified, rule_rows
+from streaming.rules.aggregate import Bucket, rule_rows
 from streaming.rules.engine import Engine
 from streaming.rules.errors import RulesError
 from streaming.rules.model import Rule
 from streaming.rules.state import State, StateStore
-from streaming.session import read_topic
 
-__all__ = ["FUTURE_TOLERANCE_MS", "AlertPublisher", "start_rules_query", "BatchProcessor"]
+__all__ = ["FUTURE_TOLERANCE_MS", "AlertPublisher", "BatchProcessor"]
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class AlertPublisher:
 
 
 class BatchProcessor:
-    """The ``foreachBatch`` function: the protocol of the module docstring.
+    """The rules' step of an index batch: the protocol of the module docstring.
 
     :param rules: the rules to evaluate.
     :param store: where the state lives.
@@ -120,6 +121,16 @@ class BatchProcessor:
         self.publisher = publisher
         self.engine = Engine(rules, store.load(), base_url)
 
+    @classmethod
+    def from_config(
+        cls, config: Config, rules: list[Rule], folder: Path, caught_up: Callable[[], bool] = lambda: True
+    ) -> BatchProcessor:
+        """The step the job runs: alerts to ``topics.alerts``, state in ``folder`` (inside the index checkpoint,
+        so that the two are deleted together)."""
+        kafka = config.kafka
+        publisher = AlertPublisher(kafka.bootstrap_servers, config.topics.alerts, kafka.request_timeout_ms)
+        return cls(rules, StateStore(folder), publisher, config.api.dashboard_base, caught_up)
+
     @property
     def state(self) -> State:
         return self.engine.state
@@ -130,7 +141,8 @@ class BatchProcessor:
             self.state.pending = []
             self.store.save(self.state)
 
-    def __call__(self, batch: DataFrame, batch_id: int) -> None:
+    def __call__(self, buckets: Iterable[Bucket], batch_id: int) -> None:
+        """Apply index batch ``batch_id``, whose indexed documents were counted into ``buckets``."""
         if self.state.pending:
             logger.warning(
                 "sending alerts again whose delivery was not confirmed before a restart batch=%d alerts=%d",
@@ -144,7 +156,6 @@ class BatchProcessor:
         started = time.monotonic()
         now = datetime.now(UTC)
         cutoff_ms = int(now.timestamp() * 1000) + FUTURE_TOLERANCE_MS
-        buckets = collect_buckets(bucket(parse_classified(batch)))
         rows, stats = rule_rows(buckets, self.rules, cutoff_ms)
         counted = time.monotonic()
         result = self.engine.step(rows, stats, now, self.caught_up())
@@ -155,7 +166,7 @@ class BatchProcessor:
         self._send_pending()
         if stats.events:
             logger.info(
-                "rules batch=%d events=%d late=%d future=%d alerts=%d count_ms=%.0f state_ms=%.0f send_ms=%.0f",
+                "rules batch=%d events=%d late=%d future=%d alerts=%d rules_ms=%.0f state_ms=%.0f send_ms=%.0f",
                 batch_id,
                 stats.events,
                 result.late,
@@ -165,48 +176,3 @@ class BatchProcessor:
                 (saved - counted) * 1000,
                 (time.monotonic() - saved) * 1000,
             )
-
-
-def start_rules_query(
-    spark: SparkSession,
-    config: Config,
-    rules: list[Rule],
-    *,
-    source_topic: str | None = None,
-    alerts_topic: str | None = None,
-    checkpoint_dir: Path | None = None,
-    caught_up: Callable[[], bool] = lambda: True,
-) -> StreamingQuery:
-    """Start the query that evaluates ``rules`` over ``topics.classified`` and writes alerts to ``topics.alerts``.
-
-    The state across windows is saved in ``<checkpoint>/alert_state`` after every batch, so a restart from
-    the checkpoint continues where it stopped and re-emits nothing new. Call it again (with the same
-    checkpoint) to restart the query after a failure.
-
-    :param spark: the session (see streaming.session).
-    :param config: Kafka address and topics, batch bounds and trigger interval, var folder, dashboard address.
-    :param rules: from :func:`streaming.rules.load_rules`.
-    :param source_topic: where classified documents are read instead of ``config.topics.classified`` (tests and
-        benchmarks use their own topic).
-    :param alerts_topic: where alerts are written instead of ``config.topics.alerts``.
-    :param checkpoint_dir: defaults to ``<var>/checkpoints/rules``.
-    :param caught_up: whether the pipeline's queries have no Kafka backlog (the job's ProgressWriter knows).
-    """
-    checkpoint = checkpoint_dir or config.var_dir / "checkpoints" / "rules"
-    source_topic = source_topic or config.topics.classified
-    alerts_topic = alerts_topic or config.topics.alerts
-    publisher = AlertPublisher(config.kafka.bootstrap_servers, alerts_topic, config.kafka.request_timeout_ms)
-    store = StateStore(checkpoint / "alert_state")
-    process = BatchProcessor(rules, store, publisher, config.api.dashboard_base, caught_up)
-    records = read_topic(spark, config, source_topic).select("value")
-    query = (
-        records.writeStream.queryName("rules")
-        .foreachBatch(process)
-        .option("checkpointLocation", str(checkpoint))
-        .trigger(processingTime=f"{config.streaming.rules_trigger_interval_ms} milliseconds")
-        .start()
-    )
-    logger.info(
-        'rules query started id="%s" rules=%d source="%s" alerts="%s"', query.id, len(rules), source_topic, alerts_topic
-    )
-    return query
