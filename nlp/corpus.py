@@ -22,7 +22,8 @@ __all__ = ["DEFAULT_CORPUS", "REAL_TEMPLATES", "LabelledData", "data_hash", "loa
 logger = logging.getLogger(__name__)
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "data" / "corpus.csv"
-# Real software's messages, one or two per template, labelled by template (built by ``python -m nlp.realdata``).
+# Real software's templates (variable parts typed: ``<ip>``, ``<num>``) or, for the demo services, one or two
+# messages per template, labelled by template (built by ``python -m nlp.realdata``).
 REAL_TEMPLATES = Path(__file__).resolve().parent / "data" / "real_templates.csv"
 # One in this many messages goes to test when a file has no split column.
 _HASH_TEST_SHARE = 5

@@ -29,6 +29,7 @@ __all__ = [
     "MAX_MESSAGE_CHARS",
     "PLACEHOLDERS",
     "display_token",
+    "fill_wildcards",
     "mask",
     "mask_array",
     "mask_texts",
@@ -36,6 +37,7 @@ __all__ = [
     "split_token",
     "to_arrow",
     "tokenize",
+    "wildcard_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,12 @@ PLACEHOLDERS: Final[dict[str, str]] = {
     "zzuser": "<user>",
     "zznum": "<num>",
 }
+
+# A template's variable part written as the kind of value it holds (``<ip>``, ``<num_ms>``: a number of
+# milliseconds), so training on a template sees the placeholders a real line of it would give. Kinds are the
+# placeholders' names; a number may carry its unit (any word the masker keeps after ``zznum_``).
+_KINDS: Final = "|".join(name[1:-1] for name in PLACEHOLDERS.values())
+_TYPED_WILDCARD: Final = re.compile(f"<(?:({_KINDS})|num_([a-z]+))>")
 
 _MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _TIME_RE = "|".join(
@@ -143,6 +151,10 @@ _UNITS: Final[dict[str, str]] = {
 _SPELLED_UNITS: Final[dict[str, str]] = {
     k: v for k, v in _UNITS.items() if len(k) >= 3 and k not in {"bytes", "day", "days"} and not k.endswith("b")
 }
+# Words that may follow zznum as its unit in a typed wildcard (the canonical units, and "%" as masked).
+_UNIT_WORDS: Final = frozenset([*_UNITS.values(), "pct"])
+# A variable part with more placeholders than this is a list (of block ids, say): no one kind.
+_MAX_KINDS: Final = 3
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _PART = re.compile(r"[A-Za-z0-9]+")
 _UNIT = re.compile(r"^[0-9]+([A-Za-z]*)$")
@@ -310,3 +322,29 @@ def display_token(token: str) -> str:
     :param token: a vocabulary entry (one word, or two separated by a space).
     """
     return " ".join(PLACEHOLDERS.get(part, part) for part in token.split(" "))
+
+
+def wildcard_of(masked: str) -> str:
+    """Name the kind of value a template's variable part held, from its masked text in a real line.
+
+    The placeholders in it, in order, become typed wildcards (``zzip`` -> ``<ip>``, a number followed by
+    its unit -> ``<num_ms>``); words are dropped, since they are the value itself. ``<*>`` when no
+    placeholder is there (a name, a word) or more than a few (a list: no stable kind).
+
+    :param masked: the text a variable part became in :func:`mask` of a real message.
+    """
+    words = tokenize(masked)
+    kinds: list[str] = []
+    for index, word in enumerate(words):
+        if word in PLACEHOLDERS:
+            unit = words[index + 1] if word == "zznum" and index + 1 < len(words) else ""
+            kinds.append(PLACEHOLDERS[word][:-1] + (f"_{unit}>" if unit in _UNIT_WORDS else ">"))
+    return "".join(kinds) if 0 < len(kinds) <= _MAX_KINDS else "<*>"
+
+
+def fill_wildcards(text: str) -> str:
+    """Put back, for each typed wildcard of :func:`wildcard_of`, the placeholder the masker gives its value.
+
+    :param text: a template with typed wildcards (``Failed password for <user> from <ip>``).
+    """
+    return _TYPED_WILDCARD.sub(lambda m: f" zz{m[1]} " if m[1] else f" zznum_{m[2]} ", text)

@@ -2,10 +2,11 @@
 
 ``python -m nlp.realdata`` reads the development data beside the repository (``../shared/data``) and the demo
 services in ``producers/demo``, and writes each template with this project's label (``nlp/data/RUBRIC.md``) and
-the system it came from. Lines of ``../shared`` are never copied: their rows hold the template (variable parts
-as ``<*>``) as the message to train on; only the demo services, this repository's own code, keep up to two
-example messages. :func:`real_messages` gives the example messages themselves, for measuring (``nlp.loso``)
-when ``../shared`` is there. Sources:
+the system it came from. Lines of ``../shared`` are never copied: their rows hold the template as the message
+to train on, each variable part written as the kind of value it holds in the lines (``<ip>``, ``<num>``,
+``<user>``; ``<*>`` when no kind holds: :func:`typed_templates`), never the value; only the demo services, this
+repository's own code, keep up to two example messages. :func:`real_messages` gives the example messages
+themselves, for measuring (``nlp.loso``) when ``../shared`` is there. Sources:
 
 - **Loghub** 2k samples (Zhu et al., "Loghub", ISSRE 2023): labels by template in ``loghub_labels.csv``.
 - **fail2ban** test logs (fail2ban 1.0.2, GPL-2+): a line after ``# failJSON: {... "match": true ...}`` is an
@@ -38,8 +39,9 @@ from core.config import REPO_ROOT
 from nlp.corpus import REAL_TEMPLATES, LabelledData
 from nlp.errors import TrainingDataError
 from nlp.loso import family_of
+from nlp.preprocess import mask_texts, wildcard_of
 
-__all__ = ["build_rows", "main", "real_messages", "shared_available"]
+__all__ = ["build_rows", "main", "real_messages", "shared_available", "typed_templates"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ _PER_TEMPLATE: Final = 2
 # Families whose lines are this repository's own and may be committed as they are.
 _OWN_FAMILIES: Final = frozenset({"demo"})
 _MAX_CHARS: Final = 600
+# Stands for a template's variable part while the template is masked: no mask rule reads or writes it.
+_SLOT: Final = "\x01"
 
 # fail2ban lines annotated "match": false that are not about authentication: connection chatter, DNS,
 # plain access-log lines with status 200, LDAP connection bookkeeping, an unban.
@@ -166,17 +170,59 @@ def shared_available() -> bool:
 
 
 def _collect() -> dict[tuple[str, str], tuple[Counter[str], list[str]]]:
-    """(system, template) -> (label counts over its lines, up to two distinct example messages); the template's
-    label is :func:`_label` of the counts."""
+    """(system, template) -> (label counts over its lines, its distinct messages in order of appearance); the
+    template's label is :func:`_label` of the counts, its examples the first :data:`_PER_TEMPLATE` messages."""
     from streaming.templates import template_of
 
     found: dict[tuple[str, str], tuple[Counter[str], list[str]]] = defaultdict(lambda: (Counter(), []))
     for _, system, message, label in (*_loghub(), *_fail2ban(), *_lnav(), *_demo()):
-        counts, examples = found[(system, template_of(message).text)]
+        counts, messages = found[(system, template_of(message).text)]
         counts[label] += 1
-        if message not in examples and len(examples) < _PER_TEMPLATE:
-            examples.append(message)
+        if message not in messages:
+            messages.append(message)
     return found
+
+
+def typed_templates(templates: list[str], messages: list[list[str]]) -> list[str]:
+    """Each template with every ``<*>`` written as the kind of value it holds in most of the template's
+    messages (``<ip>``, ``<num_ms>``: :func:`nlp.preprocess.wildcard_of` of the masked value), ``<*>`` when
+    no kind holds in most of them. The masker reads a value in its context (``user bob``, ``for bob from
+    <ip>``), so the values are found in the masked message, aligned with the masked template.
+
+    :param templates: template texts (``streaming.templates``), variable parts as ``<*>``.
+    :param messages: for each template, the messages it was taken from.
+    """
+    from streaming.templates import WILDCARD
+
+    masked_templates = mask_texts([f" {_SLOT} ".join(t.split(WILDCARD)) for t in templates])
+    masked_messages = iter(mask_texts([m for group in messages for m in group]))
+    typed = []
+    for template, masked_template, group in zip(templates, masked_templates, messages, strict=True):
+        parts = template.split(WILDCARD)
+        words = masked_template.split()
+        in_context = re.compile(r"\s*".join("(.*?)" if w == _SLOT else re.escape(w) for w in words), re.DOTALL)
+        # When the masker changed a word of the template's own text in the line ("for james from <ip>" masks
+        # james), the values are cut from the raw line and masked alone.
+        alone = re.compile(r"\s*(.*?)\s*".join(re.escape(" ".join(part.split())) for part in parts), re.DOTALL)
+        votes: list[Counter[str]] = [Counter() for _ in parts[1:]]
+        for message in group:
+            found = in_context.fullmatch(" ".join(next(masked_messages).split()))
+            if found is not None and len(found.groups()) == len(votes):  # else a mask rule ate a slot
+                values = list(found.groups())
+            elif (found := alone.fullmatch(" ".join(message.split()))) is not None:
+                values = mask_texts(found.groups())
+            else:
+                continue
+            for vote, value in zip(votes, values, strict=True):
+                vote[wildcard_of(value)] += 1
+        kinds = [_majority(vote) for vote in votes]
+        typed.append(parts[0] + "".join(kind + part for kind, part in zip(kinds, parts[1:], strict=True)))
+    return typed
+
+
+def _majority(votes: Counter[str]) -> str:
+    kind, count = votes.most_common(1)[0] if votes else ("<*>", 0)
+    return kind if count * 2 > votes.total() else "<*>"
 
 
 def _label(counts: Counter[str]) -> str:
@@ -186,11 +232,14 @@ def _label(counts: Counter[str]) -> str:
 
 def build_rows() -> list[dict[str, str]]:
     """Return the rows of ``real_templates.csv``: per (system, template) its label and line count, with the
-    template as the message (the demo services: up to two example messages)."""
+    template, its wildcards typed, as the message (the demo services: up to two example messages)."""
+    found = _collect()
+    typed = dict(zip(found, typed_templates([t for _, t in found], [m for _, m in found.values()]), strict=True))
     rows = []
-    for (system, template), (counts, examples) in _collect().items():
+    for (system, template), (counts, messages) in found.items():
         label = _label(counts)
-        for message in examples if family_of(system) in _OWN_FAMILIES else [template]:
+        own = family_of(system) in _OWN_FAMILIES
+        for message in messages[:_PER_TEMPLATE] if own else [typed[(system, template)]]:
             rows.append(
                 {
                     "message": message,
@@ -210,7 +259,7 @@ def real_messages() -> LabelledData:
     leave-systems-out scores on when ``../shared`` is there (read from it, never written anywhere)."""
     messages, labels, sources, templates = [], [], [], []
     for (system, template), (counts, examples) in _collect().items():
-        for message in examples:
+        for message in examples[:_PER_TEMPLATE]:
             messages.append(message)
             labels.append(_label(counts))
             sources.append(system)

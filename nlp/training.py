@@ -17,6 +17,7 @@ from nlp.corpus import DEFAULT_CORPUS, REAL_TEMPLATES, LabelledData, data_hash, 
 from nlp.errors import IncompatibleModelError, TrainingDataError
 from nlp.evaluate import metrics
 from nlp.model import Classifier, TrainConfig, build_pipeline
+from nlp.preprocess import fill_wildcards
 
 __all__ = ["DEFAULT_DATA", "DEFAULT_LABELS", "TrainResult", "evaluate_pipeline", "fit", "train"]
 
@@ -40,7 +41,8 @@ class TrainResult:
 def fit(data: LabelledData, config: TrainConfig) -> Pipeline:
     """Fit a pipeline on all rows of ``data``.
 
-    :param data: labelled messages (normally the train split).
+    :param data: labelled messages (normally the train split); a template's typed wildcards (``<ip>``,
+        ``<num>``: :func:`nlp.preprocess.fill_wildcards`) are read as the values they stand for.
     :param config: hyper-parameters.
     :raises TrainingDataError: fewer than two labels, or a label too rare to calibrate.
     """
@@ -55,7 +57,9 @@ def fit(data: LabelledData, config: TrainConfig) -> Pipeline:
     # A template's rows stay in one calibration fold (rows without a template are their own).
     groups = [f"{s}\0{t or m}" for s, t, m in zip(data.sources, data.templates, data.messages, strict=True)]
     weights = data.weights or [1.0] * len(data)
-    return build_pipeline(config).fit(data.messages, data.labels, clf__groups=groups, clf__sample_weight=weights)
+    # A template row's typed wildcards (<ip>, <num>) become the placeholders a real line of it would give.
+    messages = [fill_wildcards(m) for m in data.messages]
+    return build_pipeline(config).fit(messages, data.labels, clf__groups=groups, clf__sample_weight=weights)
 
 
 def evaluate_pipeline(pipeline: Pipeline, data: LabelledData, labels: Sequence[str]) -> dict[str, Any]:

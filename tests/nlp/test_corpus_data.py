@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 from nlp.corpus import DEFAULT_CORPUS, REAL_TEMPLATES, load_labelled
 from nlp.corpusgen.__main__ import render
 from nlp.errors import TrainingDataError
-from nlp.realdata import real_messages
+from nlp.preprocess import PLACEHOLDERS, fill_wildcards, normalize
+from nlp.realdata import real_messages, typed_templates
 from streaming.templates import template_of
 
 
@@ -58,10 +60,28 @@ def test_real_templates_cover_every_source_and_stay_modest() -> None:
     assert REAL_TEMPLATES.stat().st_size < 1_000_000
     per_template = Counter((r["source"], r["template"]) for r in rows)
     assert max(per_template.values()) <= 2  # the demo's templates with an example or two, not copies of its logs
-    # Third-party logs (../shared) are never copied: their rows hold the template, variable parts as <*>.
+    # Third-party logs (../shared) are never copied: their rows hold the template, each variable part written
+    # as the kind of value it holds (<ip>, <num_ms>) or <*>.
     third_party = [r for r in rows if not r["source"].startswith("demo:")]
-    assert third_party and all(r["message"] == r["template"] for r in third_party)
-    assert sum("<*>" in r["message"] for r in third_party) > len(third_party) / 2
+    kinds = "|".join(name[1:-1] for name in PLACEHOLDERS.values())
+    typed = re.compile(f"(?:<(?:{kinds}|num_[a-z]+)>)+")
+    assert third_party and all(typed.sub("<*>", r["message"]) == r["template"] for r in third_party)
+    assert sum("<*>" in r["template"] for r in third_party) > len(third_party) / 2
+    assert sum(typed.search(r["message"]) is not None for r in third_party) > len(third_party) / 2
+
+
+def test_typed_wildcards_give_the_words_a_real_line_gives() -> None:
+    messages = [
+        "user=bob1 took 345 ms from 10.0.0.1 job=42",
+        "user=eve2 took 12 ms from 10.0.0.2 job=nightly",
+        "user=joe3 took 7 ms from 10.0.0.3 job=weekly",
+    ]
+    template = template_of(messages[0]).text
+    assert template == "user=<*> took <*> from <*> job=<*>"
+    # The job is a number in one line of three: no kind holds in most of them.
+    assert typed_templates([template], [messages]) == ["user=<user> took <num_ms> from <ip> job=<*>"]
+    filled = fill_wildcards("user=<user> took <num_ms> from <ip> job=<*>")
+    assert normalize(filled) == normalize("user=bob1 took 345 ms from 10.0.0.1 job=")
 
 
 def test_no_line_of_the_shared_data_is_in_the_committed_file() -> None:

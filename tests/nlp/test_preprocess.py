@@ -8,12 +8,14 @@ from hypothesis import strategies as st
 from nlp.preprocess import (
     MAX_MESSAGE_CHARS,
     display_token,
+    fill_wildcards,
     mask,
     mask_texts,
     normalize,
     split_token,
     to_arrow,
     tokenize,
+    wildcard_of,
 )
 
 
@@ -120,3 +122,30 @@ def test_masking_keeps_one_output_per_input(messages: list[str]) -> None:
     for text in out:
         for word in tokenize(text):
             assert word.isascii() and word.isalnum() and word == word.lower() and len(word) >= 2
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("10.0.0.1", "<ip>"),
+        ("345 ms", "<num_ms>"),
+        ("12%", "<num_pct>"),
+        ("10.0.0.1#53", "<ip><num>"),
+        ("0x7ffd5e8c", "<id>"),
+        ("bob@example.com", "<email>"),
+    ],
+)
+def test_a_typed_wildcard_stands_for_what_the_masker_makes_of_its_value(value: str, kind: str) -> None:
+    assert wildcard_of(mask(value)) == kind
+    assert tokenize(mask(fill_wildcards(f"took {kind} now"))) == tokenize(mask(f"took {value} now"))
+
+
+@pytest.mark.parametrize("value", ["bob", "", "1 2 3 4", "blk_x"])
+def test_a_value_without_one_kind_stays_an_untyped_wildcard(value: str) -> None:
+    # A word is the value itself, and a list of numbers has no one kind.
+    assert wildcard_of(mask(value)) == "<*>"
+
+
+def test_fill_wildcards_leaves_other_angle_brackets() -> None:
+    assert fill_wildcards("<ok> <*> <ipx> <num_>") == "<ok> <*> <ipx> <num_>"
+    assert fill_wildcards("for <user> from <ip>") == "for  zzuser  from  zzip "
