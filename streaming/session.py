@@ -25,6 +25,8 @@ def spark_session(config: Config, app_name: str = "logwatch-streaming") -> Spark
     # Python workers must run in this interpreter's environment (pandas, pyarrow, the model);
     # pyspark reads only the environment variable for that.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    # Hadoop loads its file systems before spark.jars are on the class path: this one goes on the driver's own.
+    local_fs = [str(j) for j in jars if j.name.startswith("hadoop-bare-naked-local-fs")]
     builder = SparkSession.builder.appName(app_name).master(config.spark.master)
     # On a cluster, executors start with their worker's environment: they get the driver's configuration (the
     # corrections index, ...) and its zone. The model is not read there (streaming.shipped_model).
@@ -44,6 +46,15 @@ def spark_session(config: Config, app_name: str = "logwatch-streaming") -> Spark
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.local.dir", str(config.var_dir / "spark" / "tmp"))
         .config("spark.sql.streaming.stopGracefullyOnShutdown", "true")
+        # Checkpoint files through a local file system of plain Java calls (infra/spark/pom.xml): Hadoop's own
+        # started about 5 `chmod` and `readlink` processes a micro-batch (strace), and walCommit plus
+        # commitOffsets took 0.2-0.3 s (0.02 s now). The file-context manager would go through Hadoop's own again.
+        .config("spark.driver.extraClassPath", ":".join(local_fs))
+        .config("spark.hadoop.fs.file.impl", "com.globalmentor.apache.hadoop.fs.BareLocalFileSystem")
+        .config(
+            "spark.sql.streaming.checkpointFileManagerClass",
+            "org.apache.spark.sql.execution.streaming.checkpointing.FileSystemBasedCheckpointFileManager",
+        )
         # A retried task would send its partition's records to Kafka again within the batch's first run, which
         # the re-run filter does not cover (audit M8.3; cluster masters retry 4 times by default): a failed task
         # fails the batch instead, and the re-run leaves out what was already sent. (A lost executor's tasks run
@@ -68,5 +79,9 @@ def read_topic(spark: SparkSession, config: Config, topic: str) -> DataFrame:
         .option("maxOffsetsPerTrigger", config.spark.max_offsets_per_trigger)
         # Retention may delete offsets we have not read during a long outage: go on, don't die.
         .option("failOnDataLoss", "false")
+        # A task's pooled consumer has a fetch parked at the broker from its last task, which the broker holds
+        # until data comes or this wait ends (500 ms by default): a small batch's task waited 0.5 s for its first
+        # record (0.02 s with 10 ms; bench.bench_pipeline's profile).
+        .option("kafka.fetch.max.wait.ms", "10")
         .load()
     )
