@@ -2,10 +2,9 @@
 
 This is the job's only Python stage (a ``mapInPandas`` function): Spark hands each Arrow batch of the partition
 to a Python worker once, instead of once per stage as it did with a pandas UDF per stage. Its output rows are
-Kafka records (streaming.sink.RECORD_SCHEMA) that the job writes with Spark's Kafka writer, each marked
-``resent`` when an earlier run of the batch already sent it: the writer leaves those out. The indexed documents
-are also counted for the rules (streaming.rules.aggregate), resent or not: the rules' state knows whether it
-already holds the batch.
+Kafka records (streaming.sink.RECORD_SCHEMA) that the job writes with Spark's Kafka writer, less those an
+earlier run of the batch already sent. Every indexed document is counted for the rules (streaming.rules
+.aggregate), sent before or not: the rules' state knows whether it already holds the batch.
 """
 
 from __future__ import annotations
@@ -22,13 +21,10 @@ from streaming.parse import parse_frame
 from streaming.rerun import written_sources
 from streaming.rules.aggregate import Buckets, count_documents
 from streaming.shipped_model import shipped_path
-from streaming.sink import RECORD_SCHEMA, SinkSettings, index_rows
+from streaming.sink import SinkSettings, index_rows
 from streaming.zones import Zones
 
-__all__ = ["BATCH_SCHEMA", "process_partition"]
-
-# The sink's records, and whether an earlier run of the batch already sent each one to Kafka.
-BATCH_SCHEMA = RECORD_SCHEMA + ", resent boolean"
+__all__ = ["process_partition"]
 
 
 def process_partition(
@@ -51,10 +47,10 @@ def process_partition(
     :param cluster: the Kafka cluster's id, part of every document id.
     :param model: the model artifact the driver shipped for this batch (streaming.shipped_model).
     :param bootstrap_servers: the Kafka the records go to, asked what an earlier attempt of the task sent.
-    :param sent: sources whose records an earlier run of this batch already sent (streaming.rerun): marked.
-    :param buckets: where the indexed documents are counted for the rules (streaming.rules.BucketsParam).
-    :returns: per batch, the ``logs.classified`` and ``logs.dlq`` records (:data:`BATCH_SCHEMA`), once
-        Elasticsearch has the documents.
+    :param sent: sources whose records an earlier run of this batch already sent (streaming.rerun): left out.
+    :param buckets: where the indexed documents are counted for the rules (streaming.rules.BucketsParam), those
+        left out included.
+    :returns: per batch, the ``logs.classified`` and ``logs.dlq`` records, once Elasticsearch has the documents.
     :raises SinkError: Elasticsearch stayed unavailable through every retry: the task fails, so the batch is
         re-run from the checkpoint.
     """
@@ -62,8 +58,8 @@ def process_partition(
     model_path = shipped_path(model)
     context = TaskContext.get()
     # Spark runs a task again within its batch when its executor was lost (a dead worker), whatever
-    # spark.task.maxFailures says: the attempt before may have sent part of it, which is marked as a re-run
-    # batch marks what its first run sent (streaming.rerun).
+    # spark.task.maxFailures says: the attempt before may have sent part of it, which is left out as a re-run
+    # batch leaves out what its first run sent (streaming.rerun).
     retried = context is not None and context.attemptNumber() > 0
     for frame in frames:
         rows = parse_frame(frame, zones, cluster)
@@ -74,7 +70,7 @@ def process_partition(
             buckets.add(count_documents(orjson.loads(value) for value in indexed))
         if retried and len(frame):
             sent = sent | _sent_before(frame, settings, bootstrap_servers, batch_at)
-        yield records.assign(resent=records["source"].isin(sent))
+        yield records[~records["source"].isin(sent)] if sent else records
 
 
 def _sent_before(

@@ -25,7 +25,7 @@ from core.contract import status_path
 from core.retry import Backoff
 from nlp import NlpError
 from nlp.artifact import read_metadata
-from streaming.batch import BATCH_SCHEMA, process_partition
+from streaming.batch import process_partition
 from streaming.errors import StreamingError
 from streaming.es_index import ensure_template
 from streaming.health import HealthLimits, PipelineHealth, TopicSize
@@ -38,7 +38,7 @@ from streaming.rules.errors import RulesError
 from streaming.rules.evaluate import AlertPublisher
 from streaming.session import read_topic
 from streaming.shipped_model import ModelShipper
-from streaming.sink import DLQ_HEADERS, SinkSettings
+from streaming.sink import DLQ_HEADERS, RECORD_SCHEMA, SinkSettings
 from streaming.zones import Zones
 
 __all__ = ["send_records", "start_index_query", "run"]
@@ -50,12 +50,10 @@ HEALTH_INTERVAL_S = 5.0
 
 
 def send_records(records: DataFrame, bootstrap_servers: str) -> None:
-    """Write the batch's records (streaming.batch.BATCH_SCHEMA) to Kafka, but those an earlier run already sent;
-    DLQ reasons become record headers."""
+    """Write the sink's records (streaming.sink.RECORD_SCHEMA) to Kafka; DLQ reasons become record headers."""
     headers = F.array(*[F.struct(F.lit(h).alias("key"), F.col(h).cast("binary").alias("value")) for h in DLQ_HEADERS])
     (
-        records.where(~F.col("resent"))
-        .select("topic", "key", "value", F.when(F.col("reason").isNotNull(), headers).alias("headers"))
+        records.select("topic", "key", "value", F.when(F.col("reason").isNotNull(), headers).alias("headers"))
         .write.format("kafka")
         .option("kafka.bootstrap.servers", bootstrap_servers)
         .option("kafka.compression.type", "gzip")
@@ -123,7 +121,7 @@ def start_index_query(
             sent=sent,
             buckets=counted if evaluate is not None else None,
         )
-        records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, BATCH_SCHEMA)
+        records = batch.coalesce(tasks).select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
         send_records(records, config.kafka.bootstrap_servers)
         if evaluate is not None:
             evaluate(buckets_of(counted.value), batch_id)

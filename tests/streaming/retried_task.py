@@ -15,12 +15,12 @@ import pandas as pd
 from pyspark import TaskContext
 
 from core.config import load_config
-from streaming.batch import BATCH_SCHEMA, process_partition
+from streaming.batch import process_partition
 from streaming.job import kafka_cluster_id, send_records
 from streaming.parse import KAFKA_COLUMNS
 from streaming.session import spark_session
 from streaming.shipped_model import ModelShipper
-from streaming.sink import SinkSettings
+from streaming.sink import RECORD_SCHEMA, SinkSettings
 from streaming.zones import Zones
 
 # Frames of this many records, so that the first attempt has sent some when it dies.
@@ -57,7 +57,7 @@ def main() -> None:
         .option("subscribe", config.topics.logs)
         .load()
     )
-    records = batch.coalesce(1).select(*KAFKA_COLUMNS).mapInPandas(process, BATCH_SCHEMA)
+    records = batch.coalesce(1).select(*KAFKA_COLUMNS).mapInPandas(process, RECORD_SCHEMA)
     send_records(records, config.kafka.bootstrap_servers)
     spark.stop()
 
