@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from nlp.artifact import ModelCache, default_model_path, load_classifier
 from nlp.errors import IncompatibleModelError, NlpError
-from nlp.model import Classifier
+
+if TYPE_CHECKING:
+    from nlp.model import Classifier
 
 __all__ = [
     "Classifier",
@@ -34,6 +36,15 @@ logger = logging.getLogger(__name__)
 
 # The process's default model: the streaming job's Python workers and these functions share it.
 default_model: Final = ModelCache()
+
+
+def __getattr__(name: str) -> Any:
+    """``Classifier`` on first use: scikit-learn stays out of processes that only read model metadata."""
+    if name == "Classifier":
+        from nlp.model import Classifier
+
+        return Classifier
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def classify_batch(messages: Sequence[object]) -> tuple[list[str], list[float]]:

@@ -20,17 +20,17 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Final
-
-import joblib
-import sklearn
-from sklearn.exceptions import InconsistentVersionWarning
-from sklearn.pipeline import Pipeline
+from typing import TYPE_CHECKING, Any, Final
 
 from core.config import load_config
 from nlp.errors import IncompatibleModelError, ModelNotTrainedError, NlpError
-from nlp.model import Classifier
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+    from nlp.model import Classifier
 
 __all__ = [
     "ARTIFACT_FORMAT",
@@ -54,6 +54,9 @@ RELOAD_CHECK_S: Final = 5.0
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 # Source files whose content defines what a trained model is: a change in any of them retrains.
 _CODE_FILES: Final = ("preprocess.py", "features.py", "model.py", "artifact.py", "training.py")
+# scikit-learn's version from its package metadata: the streaming job's driver reads model metadata and never
+# the model, and importing scikit-learn (with SciPy) would cost it 75 MiB.
+SKLEARN_VERSION: Final = version("scikit-learn")
 _FIX = "run `make train` (or `python -m nlp train --force`) to rebuild it"
 
 
@@ -86,7 +89,7 @@ def sklearn_series(version: str) -> str:
 
 def code_version() -> str:
     """Return a hash of the code that defines a model plus the scikit-learn version it runs on."""
-    digest = hashlib.sha256(f"format={ARTIFACT_FORMAT};sklearn={sklearn.__version__}".encode())
+    digest = hashlib.sha256(f"format={ARTIFACT_FORMAT};sklearn={SKLEARN_VERSION}".encode())
     for name in _CODE_FILES:
         path = _PACKAGE_DIR / name
         if path.exists():
@@ -102,6 +105,8 @@ def save_artifact(pipeline: Pipeline, metadata: dict[str, Any], path: Path) -> d
     :param metadata: training facts (labels, metrics, data hash, config); identity fields are added here.
     :param path: target ``.joblib`` path; its directory is created if missing.
     """
+    import joblib
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".classifier-", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -117,7 +122,7 @@ def save_artifact(pipeline: Pipeline, metadata: dict[str, Any], path: Path) -> d
                 "format": ARTIFACT_FORMAT,
                 "version": hashlib.sha256(content).hexdigest()[:12],
                 "sha256": hashlib.sha256(content).hexdigest(),
-                "sklearn_version": sklearn.__version__,
+                "sklearn_version": SKLEARN_VERSION,
                 "code_version": code_version(),
             }
         )
@@ -149,9 +154,9 @@ def read_metadata(path: Path) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise IncompatibleModelError(f"Model metadata {meta_file} is not a JSON object: {_FIX}.")
     found = str(meta.get("sklearn_version", "unknown"))
-    if sklearn_series(found) != sklearn_series(sklearn.__version__):
+    if sklearn_series(found) != sklearn_series(SKLEARN_VERSION):
         raise IncompatibleModelError(
-            f"Model {path} was trained with scikit-learn {found} but {sklearn.__version__} is installed: {_FIX}."
+            f"Model {path} was trained with scikit-learn {found} but {SKLEARN_VERSION} is installed: {_FIX}."
         )
     if meta.get("format") != ARTIFACT_FORMAT:
         raise IncompatibleModelError(
@@ -168,6 +173,12 @@ def load_classifier(path: Path | None = None) -> Classifier:
     :raises ModelNotTrainedError: nothing has been trained at that path yet.
     :raises IncompatibleModelError: the artifact is corrupt or was written by an incompatible version.
     """
+    import joblib
+    from sklearn.exceptions import InconsistentVersionWarning
+    from sklearn.pipeline import Pipeline
+
+    from nlp.model import Classifier
+
     path = default_model_path() if path is None else path
     meta = read_metadata(path)
     try:
@@ -183,7 +194,7 @@ def load_classifier(path: Path | None = None) -> Classifier:
     except InconsistentVersionWarning as exc:
         raise IncompatibleModelError(
             f"Model {path} was pickled by scikit-learn {exc.original_sklearn_version} but "
-            f"{sklearn.__version__} is installed: {_FIX}."
+            f"{SKLEARN_VERSION} is installed: {_FIX}."
         ) from exc
     except Exception as exc:  # unpickling fails in many ways (missing class, EOF, bad data): all mean "rebuild it"
         raise IncompatibleModelError(f"Model {path} cannot be loaded ({type(exc).__name__}): {_FIX}.") from exc
