@@ -18,7 +18,7 @@ from nlp.artifact import load_classifier
 from nlp.corpus import DEFAULT_CORPUS, load_labelled
 from nlp.errors import NlpError
 from nlp.evaluate import format_report, metrics
-from nlp.loso import estimate_on_real, format_systems
+from nlp.loso import estimate_on_real, format_misses, format_systems
 from nlp.model import Classifier, TrainConfig
 from nlp.training import DEFAULT_DATA, DEFAULT_LABELS, train
 
@@ -95,6 +95,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         )
         print()
         print(format_systems(real))
+        if args.errors:
+            print()
+            print(format_misses(real))
     return 0
 
 
@@ -138,6 +141,9 @@ def _parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--split", choices=["train", "test"], default=None, help="score only this split")
     p_eval.add_argument(
         "--synthetic-only", action="store_true", help="skip the leave-systems-out estimate on real software (1-2 min)"
+    )
+    p_eval.add_argument(
+        "--errors", action="store_true", help="also list the real messages held out and labelled wrong, by template"
     )
     p_eval.add_argument("--json", action="store_true", help="print JSON")
     p_eval.set_defaults(func=_cmd_evaluate)

@@ -26,6 +26,7 @@ __all__ = [
     "estimate_on_real",
     "family_of",
     "fold_of",
+    "format_misses",
     "format_systems",
     "leave_systems_out",
     "unit_of",
@@ -101,7 +102,9 @@ def leave_systems_out(
     :param labels: label order for the reports.
     :param measured: the messages scored, of the same systems (default: ``real`` itself).
     :returns: ``pooled`` (metrics over every held-out message, macro-F1 over the labels present),
-        ``systems`` (metrics per system, large families pooled) and ``folds`` (how many models were trained).
+        ``systems`` (metrics per system, large families pooled), ``misses`` (each wrongly labelled held-out
+        message with its system, template, label, prediction and confidence) and ``folds`` (how many models
+        were trained).
     """
     measured = measured or real
     family_sizes = Counter(family_of(s) for s in set(real.sources) | set(measured.sources))
@@ -130,9 +133,22 @@ def leave_systems_out(
             present_only=True,
         )
 
+    misses = [
+        {
+            "system": measured.sources[i],
+            "template": measured.templates[i],
+            "label": measured.labels[i],
+            "predicted": predicted[i],
+            "confidence": confidence[i],
+            "message": measured.messages[i],
+        }
+        for i in range(len(measured))
+        if predicted[i] != measured.labels[i]
+    ]
     return {
         "pooled": score(range(len(measured))),
         "systems": {unit: score(rows) for unit, rows in sorted(units.items())},
+        "misses": misses,
         "folds": len(set(folds)),
     }
 
@@ -157,6 +173,32 @@ def format_systems(report: dict[str, Any]) -> str:
             f"{unit:32}{result['n']:>6d}{result['accuracy']:>10.3f}{result['macro_f1']:>10.3f}{result['ece']:>7.3f}  "
             + "  ".join(f"{c:>9}" for c in cells)
         )
+    return "\n".join(lines)
+
+
+def format_misses(report: dict[str, Any], width: int = 110) -> str:
+    """Render the held-out errors of :func:`leave_systems_out` by system, then template and wrong label, most errors
+    first, with one example message: where the model fails on unseen software, and whether a label there contradicts
+    the rubric.
+
+    :param report: its output.
+    :param width: characters of each example message shown.
+    """
+    by_system: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for miss in report["misses"]:
+        by_system[miss["system"]][f"{miss['template'] or miss['message']}\0{miss['predicted']}"].append(miss)
+    pairs = Counter(f"{m['label']} -> {m['predicted']}" for m in report["misses"])
+    lines = [
+        f"{len(report['misses'])} held-out messages wrong: " + ", ".join(f"{p} {n}" for p, n in pairs.most_common())
+    ]
+    for system, templates in sorted(by_system.items(), key=lambda item: (-sum(map(len, item[1].values())), item[0])):
+        lines.append(f"{system} ({sum(map(len, templates.values()))})")
+        for rows in sorted(templates.values(), key=lambda rows: -len(rows)):
+            first = rows[0]
+            lines.append(
+                f"  {first['label']:>11} -> {first['predicted']:<11} x{len(rows)} {first['confidence']:.2f}  "
+                + " ".join(first["message"].split())[:width]
+            )
     return "\n".join(lines)
 
 

@@ -17,8 +17,9 @@ from nlp.corpus import DEFAULT_CORPUS
 
 pytestmark = pytest.mark.integration
 
-LINE = "Generated daily mix 'Jazz Mix' with 55 tracks for user u461083"
-DOC = {"event_id": "e1", "message": LINE, "template_id": "t-mix", "template": "Generated daily mix '<*>' with <*>"}
+# One of the demo's lines the issue found labelled security; a business event by the rubric.
+LINE = "User u242897 liked track trk_f9b2409d after 199 s"
+DOC = {"event_id": "e1", "message": LINE, "template_id": "t-like", "template": "User <*> liked track <*> after <*> s"}
 
 
 def small_data(path: Path) -> Path:
@@ -72,7 +73,7 @@ def test_train_reads_corrections_trains_on_them_and_prints_before_and_after(
 
     # Revoked: the snapshot goes, and so do the corrections in training.
     monkeypatch.setenv("ES_URL", es_url)
-    CorrectionStore(es, index, 10).delete("t-mix")
+    CorrectionStore(es, index, 10).delete("t-like")
     assert main(["train", "--data", str(data)]) == 0
     assert "none made yet" in capsys.readouterr().out and not snapshot.exists()
     es.close()

@@ -10,7 +10,7 @@ import pytest
 from nlp import Classifier
 from nlp.corpus import DEFAULT_CORPUS, load_labelled
 from nlp.evaluate import metrics
-from nlp.loso import estimate_on_real, format_systems
+from nlp.loso import estimate_on_real, format_misses, format_systems
 from nlp.model import TrainConfig
 from nlp.training import DEFAULT_LABELS, TrainResult
 from producers.demo import SERVICES
@@ -116,6 +116,16 @@ def test_every_real_system_is_reported(real_estimate: dict[str, Any]) -> None:
     assert any(name.startswith("fail2ban (") for name in systems)
     table = format_systems(real_estimate)
     assert all(name in table for name in systems)
+
+
+def test_every_held_out_error_is_listed_by_system(real_estimate: dict[str, Any]) -> None:
+    pooled, misses = real_estimate["pooled"], real_estimate["misses"]
+    confusion = pooled["confusion"]
+    assert len(misses) == pooled["n"] - sum(confusion[i][i] for i in range(len(confusion))) > 0
+    assert all(m["label"] != m["predicted"] and m["template"] for m in misses)
+    listing = format_misses(real_estimate)
+    assert listing.startswith(f"{len(misses)} held-out messages wrong")
+    assert all(f"\n{system} (" in listing for system in {m["system"] for m in misses})
 
 
 def _demo_lines(per_kind: int) -> list[tuple[str, str, str]]:
