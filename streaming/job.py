@@ -57,6 +57,9 @@ def send_records(records: DataFrame, bootstrap_servers: str) -> None:
         .write.format("kafka")
         .option("kafka.bootstrap.servers", bootstrap_servers)
         .option("kafka.compression.type", "gzip")
+        # Level 1 instead of zlib's default 6: on the job's documents 158 vs 66 MB/s of one core (4.4 vs 10.6 us a
+        # document) for 5.0 vs 6.3 times smaller; readers need nothing new, as they would for lz4 or zstd.
+        .option("kafka.compression.gzip.level", "1")
         .option("kafka.linger.ms", "5")
         # Above what the sink sends (documents of 1 MiB, dead letters of 256 KiB: streaming.bounds, .deadletter).
         .option("kafka.max.request.size", str(4 * 1024 * 1024))
