@@ -10,7 +10,10 @@ Figures, for each transport (kafka-python, and confluent when confluent-kafka is
   calling thread's CPU time per call (not inflated by other processes on a shared machine);
 - ``logger.info()`` through a do-nothing handler: the cost of Python logging itself, for reference;
 - throughput: the same serialized events sent by the producer and by kcat (librdkafka; Debian package
-  ``kafkacat``), with acks=all and gzip, in events per wall second and per CPU second of the sender.
+  ``kafkacat``), with the same guarantees (acks=all, idempotence), codec and linger, in events per wall second
+  and per CPU second, with each thread's CPU per event (where the time goes: the calling thread, the sender
+  thread, the client's own threads), and a bare confluent-kafka loop (no queue, no thread, no delivery
+  callbacks: the ceiling of the client library itself).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from array import array
@@ -168,9 +172,77 @@ def serialized_events(n: int) -> list[tuple[str, bytes]]:
     return capture.values
 
 
+def thread_cpu_s(labels: dict[int, str]) -> dict[str, float]:
+    """CPU seconds of each thread of this process (Linux ``/proc``; empty elsewhere), summed by label.
+
+    :param labels: names for Python threads by native id; other threads go by their kernel name, with
+        librdkafka's per-broker threads (``rdk:broker1``...) summed as ``rdk:broker``.
+    """
+    out: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        tids = os.listdir("/proc/self/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            fields = Path(f"/proc/self/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+            comm = Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+        except OSError:
+            continue  # the thread ended meanwhile
+        label = labels.get(int(tid)) or ("rdk:broker" if comm.startswith("rdk:broker") else comm)
+        out[label] = out.get(label, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def cpu_per_event(before: dict[str, float], after: dict[str, float], events: int) -> dict[str, float]:
+    """µs of CPU per event of each thread that used at least 1% of the total."""
+    spent = {name: after[name] - before.get(name, 0.0) for name in after}
+    total = sum(spent.values()) or 1.0
+    return {name: round(s / events * 1e6, 2) for name, s in sorted(spent.items()) if s / total >= 0.01}
+
+
+def bare_confluent_throughput(
+    bootstrap: str, topic: str, events: list[tuple[str, bytes]], codec: str | None
+) -> tuple[float, float, dict[str, float]]:
+    """confluent-kafka's own loop over the same events, with the producer's client settings but no queue,
+    no sender thread and no delivery callbacks: what the client library costs by itself."""
+    import confluent_kafka
+
+    config = LogProducer("probe").config
+    client = confluent_kafka.Producer(
+        {
+            "bootstrap.servers": bootstrap,
+            "acks": "all",
+            "enable.idempotence": True,
+            "partitioner": "murmur2_random",
+            "compression.type": codec or "none",
+            "linger.ms": config.linger_ms,
+            "batch.size": config.batch_bytes,
+        }
+    )
+    client.produce(topic, b'{"warm":"up"}')
+    client.flush(30)
+    pairs = [(key.encode(), value) for key, value in events]
+    labels = {threading.main_thread().native_id or 0: "calling"}
+    before = thread_cpu_s(labels)
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    produce = client.produce
+    for key, value in pairs:
+        produce(topic, value, key)
+    left = client.flush(600)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    per_thread = cpu_per_event(before, thread_cpu_s(labels), len(events))
+    if left:
+        print(f"  warning: {left} events still pending after 600 s")
+    return len(events) / wall, len(events) / cpu, per_thread
+
+
 def producer_throughput(
     bootstrap: str, topic: str, events: list[tuple[str, bytes]], transport: str
-) -> tuple[float, float]:
+) -> tuple[float, float, dict[str, float]]:
     producer = LogProducer(
         "bench",
         bootstrap_servers=bootstrap,
@@ -181,6 +253,11 @@ def producer_throughput(
     )
     producer.send_raw(b'{"warm":"up"}')
     producer.flush(30)
+    labels = {t.native_id or 0: t.name for t in threading.enumerate()}
+    labels[threading.main_thread().native_id or 0] = "calling"
+    if producer._thread is not None:
+        labels[producer._thread.native_id or 0] = "sender"
+    before = thread_cpu_s(labels)
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     for key, value in events:
@@ -188,13 +265,16 @@ def producer_throughput(
     pending = producer.flush(600)
     wall = time.perf_counter() - t0
     cpu = time.process_time() - cpu0
+    per_thread = cpu_per_event(before, thread_cpu_s(labels), len(events))
     producer.close(10)
     if pending:
         print(f"  warning: {pending} events still pending after 600 s")
-    return len(events) / wall, len(events) / cpu
+    return len(events) / wall, len(events) / cpu, per_thread
 
 
-def kcat_throughput(bootstrap: str, topic: str, events: list[tuple[str, bytes]], kcat: str) -> tuple[float, float]:
+def kcat_throughput(
+    bootstrap: str, topic: str, events: list[tuple[str, bytes]], kcat: str, codec: str | None
+) -> tuple[float, float]:
     with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
         for key, value in events:
             f.write(key.encode() + b"\t" + value + b"\n")
@@ -213,11 +293,13 @@ def kcat_throughput(bootstrap: str, topic: str, events: list[tuple[str, bytes]],
                 "-K",
                 "\t",
                 "-z",
-                "gzip",
+                codec or "none",
                 "-X",
                 "acks=all",
                 "-X",
-                "linger.ms=20",
+                "enable.idempotence=true",  # as the producer: same guarantees
+                "-X",
+                f"linger.ms={LogProducer('probe').config.linger_ms}",
                 "-l",
                 path,
             ],
@@ -288,16 +370,27 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(len(v) for _k, v in events) / len(events)
         print(f"\nThroughput: {len(events)} serialized events (avg {size:.0f} bytes), acks=all, {codec}")
         rates: dict[str, tuple[float, float]] = {}
+        threads: dict[str, dict[str, float]] = {}
+        bare_wall: float | None = None
         for name in names:
-            rates[name] = producer_throughput(bootstrap, topic, events, name)
+            wall, cpu, threads[name] = producer_throughput(bootstrap, topic, events, name)
+            rates[name] = wall, cpu
             label = f"LogProducer ({name})"
-            print(f"  {label:<28} {rates[name][0]:10,.0f} ev/s wall   {rates[name][1]:10,.0f} ev/s per CPU-second")
+            print(f"  {label:<28} {wall:10,.0f} ev/s wall   {cpu:10,.0f} ev/s per CPU-second")
+            print(f"  {'':<28} CPU µs per event by thread: {threads[name]}")
+        if "confluent" in names:
+            bare_wall, cpu, threads["confluent_bare"] = bare_confluent_throughput(bootstrap, topic, events, codec)
+            label = "confluent-kafka, bare loop"
+            print(f"  {label:<28} {bare_wall:10,.0f} ev/s wall   {cpu:10,.0f} ev/s per CPU-second")
+            print(f"  {'':<28} CPU µs per event by thread: {threads['confluent_bare']}")
+            summary["confluent_bare_events_per_s"] = round(bare_wall)
         summary["producer_events_per_s"] = {name: round(wall) for name, (wall, _cpu) in rates.items()}
+        summary["cpu_us_per_event_by_thread"] = threads
         kcat = shutil.which("kcat") or shutil.which("kafkacat")
         if kcat is None:
             print("  kcat: not installed (Debian package kafkacat: apt-get install kafkacat); ratio skipped")
         else:
-            kcat_wall, kcat_cpu = kcat_throughput(bootstrap, topic, events, kcat)
+            kcat_wall, kcat_cpu = kcat_throughput(bootstrap, topic, events, kcat, codec)
             print(f"  {'kcat (librdkafka)':<28} {kcat_wall:10,.0f} ev/s wall   {kcat_cpu:10,.0f} ev/s per CPU-second")
             summary["kcat_events_per_s"] = round(kcat_wall)
             ratios: dict[str, float] = {}
@@ -307,6 +400,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"  ratio LogProducer ({name}) / kcat: {wall / kcat_wall:.2f} wall, {cpu / kcat_cpu:.2f} per "
                     f"CPU-second [aim >= 0.5: {'met' if wall / kcat_wall >= 0.5 else 'NOT met'}]"
                 )
+            if bare_wall is not None:
+                ceiling = bare_wall / kcat_wall
+                print(f"  ratio confluent-kafka bare loop / kcat: {ceiling:.2f} wall (the client's own ceiling)")
+                ratios["confluent_bare"] = round(bare_wall / kcat_wall, 3)
             summary["ratio_to_kcat"] = ratios
         print(f"\nload average now {os.getloadavg()[0]:.1f} (figures on a shared machine vary with it)")
         print(json.dumps(summary))

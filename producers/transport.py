@@ -223,6 +223,7 @@ _RETRIABLE_NAMES = (
     "KAFKA_STORAGE_ERROR",
 )
 _retriable_codes: frozenset[int] = frozenset()
+_ANY_PARTITION = -1  # librdkafka's RD_KAFKA_PARTITION_UA
 
 
 def _librdkafka_error(error: confluent_kafka.KafkaError) -> LibrdkafkaError:
@@ -323,10 +324,12 @@ class ConfluentTransport:
         on_delivery = partial(self._on_delivery, token)
         try:
             try:
-                self._produce(self._topic, value, key, on_delivery=on_delivery)
+                # Positional (partition -1: librdkafka's partitioner decides): a keyword argument costs
+                # produce() a dict per record, ~0.45 µs of its ~1.7 µs.
+                self._produce(self._topic, value, key, _ANY_PARTITION, on_delivery)
             except BufferError:
                 self._producer.poll(0.05)  # serve acknowledgements, which frees room, then try once more
-                self._produce(self._topic, value, key, on_delivery=on_delivery)
+                self._produce(self._topic, value, key, _ANY_PARTITION, on_delivery)
         except BufferError as exc:
             raise _librdkafka_error(self._kafka_error(self._kafka_error._QUEUE_FULL)) from exc
         except self._kafka_exception as exc:
