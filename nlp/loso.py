@@ -103,8 +103,9 @@ def leave_systems_out(
     :param measured: the messages scored, of the same systems (default: ``real`` itself).
     :returns: ``pooled`` (metrics over every held-out message, macro-F1 over the labels present),
         ``systems`` (metrics per system, large families pooled), ``misses`` (each wrongly labelled held-out
-        message with its system, template, label, prediction and confidence) and ``folds`` (how many models
-        were trained).
+        message with its system, template, label, prediction and confidence), ``predictions`` (every held-out
+        message's system, label, prediction and confidence, to score any group of systems) and ``folds`` (how
+        many models were trained).
     """
     measured = measured or real
     family_sizes = Counter(family_of(s) for s in set(real.sources) | set(measured.sources))
@@ -149,6 +150,10 @@ def leave_systems_out(
         "pooled": score(range(len(measured))),
         "systems": {unit: score(rows) for unit, rows in sorted(units.items())},
         "misses": misses,
+        "predictions": [
+            {"system": measured.sources[i], "label": measured.labels[i], "predicted": predicted[i], "confidence": c}
+            for i, c in enumerate(confidence)
+        ],
         "folds": len(set(folds)),
     }
 

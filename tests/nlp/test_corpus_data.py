@@ -13,8 +13,12 @@ from nlp.corpus import DEFAULT_CORPUS, REAL_TEMPLATES, load_labelled
 from nlp.corpusgen.__main__ import render
 from nlp.errors import TrainingDataError
 from nlp.preprocess import PLACEHOLDERS, fill_wildcards, normalize
-from nlp.realdata import real_messages, typed_templates
+from nlp.realdata import APP_LOGCALLS, real_messages, typed_templates
 from streaming.templates import template_of
+
+# The families read from ../shared (the others: the demo, this repository's own, and the log calls of application
+# packages, committed as labelled templates in app_logcalls.csv).
+_SHARED_FAMILIES = frozenset({"loghub", "fail2ban", "lnav"})
 
 
 def _rows() -> list[dict[str, str]]:
@@ -55,19 +59,42 @@ def test_real_templates_cover_every_source_and_stay_modest() -> None:
     with REAL_TEMPLATES.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     families = Counter(r["source"].split(":", 1)[0] for r in rows)
-    assert set(families) == {"loghub", "fail2ban", "lnav", "demo"}
+    assert set(families) == {"loghub", "fail2ban", "lnav", "demo", "npm", "pypi"}
     assert {r["label"] for r in rows} == {"security", "performance", "business", "general"}
     assert REAL_TEMPLATES.stat().st_size < 1_000_000
     per_template = Counter((r["source"], r["template"]) for r in rows)
     assert max(per_template.values()) <= 2  # the demo's templates with an example or two, not copies of its logs
     # Third-party logs (../shared) are never copied: their rows hold the template, each variable part written
     # as the kind of value it holds (<ip>, <num_ms>) or <*>.
-    third_party = [r for r in rows if not r["source"].startswith("demo:")]
+    third_party = [r for r in rows if r["source"].split(":", 1)[0] in _SHARED_FAMILIES]
     kinds = "|".join(name[1:-1] for name in PLACEHOLDERS.values())
     typed = re.compile(f"(?:<(?:{kinds}|num_[a-z]+)>)+")
     assert third_party and all(typed.sub("<*>", r["message"]) == r["template"] for r in third_party)
     assert sum("<*>" in r["template"] for r in third_party) > len(third_party) / 2
     assert sum(typed.search(r["message"]) is not None for r in third_party) > len(third_party) / 2
+
+
+def test_application_log_calls_are_cited_labelled_and_trained_on() -> None:
+    with APP_LOGCALLS.open(newline="", encoding="utf-8") as handle:
+        calls = list(csv.DictReader(handle))
+    assert all(r["package"].split(" ", 1)[0] in {"npm", "pypi"} and r["path"] for r in calls)  # cited
+    systems = Counter(r["system"] for r in calls)
+    assert len(systems) >= 8 and min(systems.values()) >= 10
+    # Business comes from applications of several domains, not one.
+    assert len({r["system"] for r in calls if r["label"] == "business"}) >= 6
+    assert {r["label"] for r in calls} == {"security", "performance", "business", "general"}
+    with REAL_TEMPLATES.open(newline="", encoding="utf-8") as handle:
+        trained = {
+            (r["source"], r["template"]): (r["message"], r["label"])
+            for r in csv.DictReader(handle)
+            if r["source"].split(":", 1)[0] in {"npm", "pypi"}
+        }
+    # Every labelled call is a training row with its label; the only kind its text tells is a number before "ms".
+    assert len(trained) == len(calls)
+    for r in calls:
+        message, label = trained[(r["system"], r["template"])]
+        assert label == r["label"] and message.replace("<num>ms", "<*>ms") == r["template"]
+    assert sum("<num>ms" in m for m, _ in trained.values()) >= 5
 
 
 def test_typed_wildcards_give_the_words_a_real_line_gives() -> None:
@@ -89,7 +116,9 @@ def test_no_line_of_the_shared_data_is_in_the_committed_file() -> None:
     with REAL_TEMPLATES.open(newline="", encoding="utf-8") as handle:
         committed = {r["message"] for r in csv.DictReader(handle)}
     copied = [
-        m for m, s in zip(real.messages, real.sources, strict=True) if not s.startswith("demo:") and m in committed
+        m
+        for m, s in zip(real.messages, real.sources, strict=True)
+        if s.split(":", 1)[0] in _SHARED_FAMILIES and m in committed
     ]
     # A message with no variable part is its own template; anything else found verbatim is a copy.
     assert all(m == template_of(m).text for m in copied), copied[:5]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import random
 from typing import Any
 
@@ -10,8 +11,9 @@ import pytest
 from nlp import Classifier
 from nlp.corpus import DEFAULT_CORPUS, load_labelled
 from nlp.evaluate import metrics
-from nlp.loso import estimate_on_real, format_misses, format_systems
+from nlp.loso import estimate_on_real, family_of, format_misses, format_systems
 from nlp.model import TrainConfig
+from nlp.realdata import APP_LOGCALLS
 from nlp.training import DEFAULT_LABELS, TrainResult
 from producers.demo import SERVICES
 from producers.demo.base import Ctx
@@ -94,8 +96,29 @@ MIN_REAL_MACRO_F1 = 0.76
 MAX_REAL_ECE = 0.08
 
 
+# Systems scored on their log calls' templates (nlp/data/app_logcalls.csv), not on lines of a log.
+with APP_LOGCALLS.open(newline="", encoding="utf-8") as _handle:
+    LOGCALL_FAMILIES = frozenset(family_of(row["system"]) for row in csv.DictReader(_handle))
+# Below what leave-systems-out measured on them (nlp/MODEL.md): applications of domains the model was not
+# trained on, where business recall is the open gap (about 0.1).
+MIN_LOGCALL_MACRO_F1 = 0.45
+MIN_LOGCALL_PRECISION = {"security": 0.70, "general": 0.78}
+
+
+def _pooled(real_estimate: dict[str, Any], logcalls: bool) -> dict[str, Any]:
+    rows = [p for p in real_estimate["predictions"] if (family_of(p["system"]) in LOGCALL_FAMILIES) == logcalls]
+    return metrics(
+        [p["label"] for p in rows],
+        [p["predicted"] for p in rows],
+        list(DEFAULT_LABELS),
+        [p["confidence"] for p in rows],
+        present_only=True,
+    )
+
+
 def test_precision_per_class_on_real_systems_left_out(real_estimate: dict[str, Any]) -> None:
-    pooled = real_estimate["pooled"]
+    assert real_estimate["pooled"]["n"] == len(real_estimate["predictions"])
+    pooled = _pooled(real_estimate, logcalls=False)  # the systems scored on real lines
     assert pooled["n"] > 1500 and real_estimate["folds"] >= 20
     for label, floor in MIN_REAL_PRECISION.items():
         row = pooled["per_class"][label]
@@ -105,8 +128,16 @@ def test_precision_per_class_on_real_systems_left_out(real_estimate: dict[str, A
     assert pooled["macro_f1"] >= MIN_REAL_MACRO_F1, pooled["per_class"]
 
 
+def test_applications_of_other_domains_left_out(real_estimate: dict[str, Any]) -> None:
+    pooled = _pooled(real_estimate, logcalls=True)
+    assert pooled["n"] > 1000 and pooled["per_class"]["business"]["support"] >= 100
+    for label, floor in MIN_LOGCALL_PRECISION.items():
+        assert pooled["per_class"][label]["precision"] >= floor, (label, pooled["per_class"][label])
+    assert pooled["macro_f1"] >= MIN_LOGCALL_MACRO_F1, pooled["per_class"]
+
+
 def test_confidence_on_real_systems_means_what_it_says(real_estimate: dict[str, Any]) -> None:
-    pooled = real_estimate["pooled"]
+    pooled = _pooled(real_estimate, logcalls=False)
     assert pooled["ece"] <= MAX_REAL_ECE, (pooled["ece"], pooled["mean_confidence"], pooled["accuracy"])
 
 
