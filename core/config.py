@@ -67,6 +67,7 @@ class EsConfig(_Section):
     bulk_chunk_size: int = 2000
     bulk_timeout_s: float = 60.0
     bulk_max_retries: int = 6
+    bulk_concurrency: int = Field(default=2, ge=1)
 
     @field_validator("url")
     @classmethod

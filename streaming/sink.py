@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -50,6 +51,7 @@ class SinkSettings:
     """Where the sink writes, from the configuration (a plain dataclass: it is pickled to Spark's workers).
 
     :param index_prefix: ``config.indices.logs``; ``dlq_topic``, ``classified_topic``: ``config.topics``.
+    :param bulk_concurrency: bulk requests one Python worker keeps in flight (``es.bulk_concurrency``).
     :param bulk_max_bytes: the most document bytes in one bulk request, whatever ``chunk_size`` allows
         (Elasticsearch refuses a request over ``http.max_content_length``, 100 MB by default).
     """
@@ -60,6 +62,7 @@ class SinkSettings:
     index_prefix: str
     chunk_size: int
     max_retries: int
+    bulk_concurrency: int
     dlq_topic: str
     classified_topic: str
     bulk_max_bytes: int = 16 * 1024 * 1024
@@ -74,6 +77,7 @@ class SinkSettings:
             index_prefix=config.indices.logs,
             chunk_size=config.es.bulk_chunk_size,
             max_retries=config.es.bulk_max_retries,
+            bulk_concurrency=config.es.bulk_concurrency,
             dlq_topic=config.topics.dlq,
             classified_topic=config.topics.classified,
         )
@@ -282,34 +286,39 @@ def index_rows(
     :raises SinkError: when Elasticsearch stays unavailable through every retry.
     """
     es = _client(settings)
-    records: list[tuple[Any, ...]] = []
+    # Dead letters where their rows were, and each bulk request's records to come: the rows' order is kept.
+    parts: list[tuple[Any, ...] | Future[list[tuple[Any, ...]]]] = []
     chunk: list[_Action] = []
     chunk_bytes = 0
     written: set[str] = set()
-    for row in rows:
-        if row["error"]:
-            records.append(_dead_letter(settings, row, "parse", row["error"]))
-            continue
-        doc = document(row, processed_at)
-        encoded = _json(doc)
-        if len(encoded) > MAX_DOCUMENT_BYTES:
-            reason = (
-                f"the document is {len(encoded)} bytes even with its long fields cut, "
-                f"over the limit of {MAX_DOCUMENT_BYTES}; send fewer or shorter attributes"
-            )
-            records.append(_dead_letter(settings, row, "index", reason))
-            continue
-        if chunk and (len(chunk) >= settings.chunk_size or chunk_bytes + len(encoded) > settings.bulk_max_bytes):
-            records += _write(es, settings, chunk)
-            chunk, chunk_bytes = [], 0
-        index = index_name(_index_time(row["ingested_at"], batch_at), settings.index_prefix)
-        written.add(index)
-        action = orjson.dumps({"index": {"_index": index, "_id": row["event_id"]}})
-        # The Kafka key is the service as indexed: cut like every other string.
-        chunk.append(_Action(row, action, encoded, doc["service"].encode()))
-        chunk_bytes += len(encoded) + len(action) + 2
-    if chunk:
-        records += _write(es, settings, chunk)
+    # A bulk request waits on Elasticsearch (one write thread a shard) with this worker idle: requests in flight
+    # side by side, and the next documents built meanwhile.
+    with ThreadPoolExecutor(settings.bulk_concurrency, thread_name_prefix="bulk") as requests:
+        for row in rows:
+            if row["error"]:
+                parts.append(_dead_letter(settings, row, "parse", row["error"]))
+                continue
+            doc = document(row, processed_at)
+            encoded = _json(doc)
+            if len(encoded) > MAX_DOCUMENT_BYTES:
+                reason = (
+                    f"the document is {len(encoded)} bytes even with its long fields cut, "
+                    f"over the limit of {MAX_DOCUMENT_BYTES}; send fewer or shorter attributes"
+                )
+                parts.append(_dead_letter(settings, row, "index", reason))
+                continue
+            if chunk and (len(chunk) >= settings.chunk_size or chunk_bytes + len(encoded) > settings.bulk_max_bytes):
+                parts.append(requests.submit(_write, es, settings, chunk))
+                chunk, chunk_bytes = [], 0
+            index = index_name(_index_time(row["ingested_at"], batch_at), settings.index_prefix)
+            written.add(index)
+            action = orjson.dumps({"index": {"_index": index, "_id": row["event_id"]}})
+            # The Kafka key is the service as indexed: cut like every other string.
+            chunk.append(_Action(row, action, encoded, doc["service"].encode()))
+            chunk_bytes += len(encoded) + len(action) + 2
+        if chunk:
+            parts.append(requests.submit(_write, es, settings, chunk))
+        records = [r for part in parts for r in (part.result() if isinstance(part, Future) else (part,))]
     if written:
         _refresh(es, settings, sorted(written))
     return pd.DataFrame(records, columns=list(RECORD_COLUMNS))

@@ -63,7 +63,7 @@ def test_an_unanswered_lookup_of_what_a_batch_sent_fails_the_start(tmp_path: Pat
     meta = '{"batchWatermarkMs":0,"batchTimestampMs":1795471040353,"conf":{}}'
     (checkpoint / "offsets" / "0").write_text(f'v1\n{meta}\n{{"logs":{{"0":10}}}}')  # logged, never committed
     config = load_config(env={"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9", "LOGWATCH_VAR_DIR": str(tmp_path)})
-    settings = SinkSettings("http://127.0.0.1:9", 1, 1, "logs_classified", 10, 0, "logs.dlq", "logs.classified")
+    settings = SinkSettings("http://127.0.0.1:9", 1, 1, "logs_classified", 10, 0, 1, "logs.dlq", "logs.classified")
     with pytest.raises(KafkaError):
         _rerun(checkpoint, config, settings)
 

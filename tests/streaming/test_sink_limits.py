@@ -41,6 +41,7 @@ def settings(es_url: str) -> Iterator[SinkSettings]:
         index_prefix=prefix,
         chunk_size=2000,
         max_retries=1,
+        bulk_concurrency=2,
         dlq_topic="logs.dlq",
         classified_topic="logs.classified",
     )
