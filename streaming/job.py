@@ -17,7 +17,6 @@ from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
 from pyspark.errors import StreamingQueryException
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql import functions as F
 from pyspark.sql.streaming.query import StreamingQuery
 
 from core.config import Config
@@ -49,11 +48,19 @@ logger = logging.getLogger(__name__)
 HEALTH_INTERVAL_S = 5.0
 
 
+# A dead letter's reason and the rest as Kafka record headers, as one SQL expression: built with PySpark's column
+# functions it took 36 calls into the JVM, 117-217 ms of every micro-batch.
+_HEADERS = (
+    "CASE WHEN reason IS NOT NULL THEN array("
+    + ", ".join(f"named_struct('key', '{h}', 'value', CAST({h} AS BINARY))" for h in DLQ_HEADERS)
+    + ") END AS headers"
+)
+
+
 def send_records(records: DataFrame, bootstrap_servers: str) -> None:
     """Write the sink's records (streaming.sink.RECORD_SCHEMA) to Kafka; DLQ reasons become record headers."""
-    headers = F.array(*[F.struct(F.lit(h).alias("key"), F.col(h).cast("binary").alias("value")) for h in DLQ_HEADERS])
     (
-        records.select("topic", "key", "value", F.when(F.col("reason").isNotNull(), headers).alias("headers"))
+        records.selectExpr("topic", "key", "value", _HEADERS)
         .write.format("kafka")
         .option("kafka.bootstrap.servers", bootstrap_servers)
         .option("kafka.compression.type", "gzip")
