@@ -102,10 +102,9 @@ def leave_systems_out(
     :param labels: label order for the reports.
     :param measured: the messages scored, of the same systems (default: ``real`` itself).
     :returns: ``pooled`` (metrics over every held-out message, macro-F1 over the labels present),
-        ``systems`` (metrics per system, large families pooled), ``misses`` (each wrongly labelled held-out
-        message with its system, template, label, prediction and confidence), ``predictions`` (every held-out
-        message's system, label, prediction and confidence, to score any group of systems) and ``folds`` (how
-        many models were trained).
+        ``systems`` (metrics per system, large families pooled), ``predictions`` (every held-out message with
+        its system, template, label, prediction and confidence: to score any group of systems, and the misses
+        :func:`format_misses` lists) and ``folds`` (how many models were trained).
     """
     measured = measured or real
     family_sizes = Counter(family_of(s) for s in set(real.sources) | set(measured.sources))
@@ -134,25 +133,19 @@ def leave_systems_out(
             present_only=True,
         )
 
-    misses = [
-        {
-            "system": measured.sources[i],
-            "template": measured.templates[i],
-            "label": measured.labels[i],
-            "predicted": predicted[i],
-            "confidence": confidence[i],
-            "message": measured.messages[i],
-        }
-        for i in range(len(measured))
-        if predicted[i] != measured.labels[i]
-    ]
     return {
         "pooled": score(range(len(measured))),
         "systems": {unit: score(rows) for unit, rows in sorted(units.items())},
-        "misses": misses,
         "predictions": [
-            {"system": measured.sources[i], "label": measured.labels[i], "predicted": predicted[i], "confidence": c}
-            for i, c in enumerate(confidence)
+            {
+                "system": measured.sources[i],
+                "template": measured.templates[i],
+                "label": measured.labels[i],
+                "predicted": predicted[i],
+                "confidence": confidence[i],
+                "message": measured.messages[i],
+            }
+            for i in range(len(measured))
         ],
         "folds": len(set(folds)),
     }
@@ -189,13 +182,12 @@ def format_misses(report: dict[str, Any], width: int = 110) -> str:
     :param report: its output.
     :param width: characters of each example message shown.
     """
+    misses = [p for p in report["predictions"] if p["predicted"] != p["label"]]
     by_system: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for miss in report["misses"]:
+    for miss in misses:
         by_system[miss["system"]][f"{miss['template'] or miss['message']}\0{miss['predicted']}"].append(miss)
-    pairs = Counter(f"{m['label']} -> {m['predicted']}" for m in report["misses"])
-    lines = [
-        f"{len(report['misses'])} held-out messages wrong: " + ", ".join(f"{p} {n}" for p, n in pairs.most_common())
-    ]
+    pairs = Counter(f"{m['label']} -> {m['predicted']}" for m in misses)
+    lines = [f"{len(misses)} held-out messages wrong: " + ", ".join(f"{p} {n}" for p, n in pairs.most_common())]
     for system, templates in sorted(by_system.items(), key=lambda item: (-sum(map(len, item[1].values())), item[0])):
         lines.append(f"{system} ({sum(map(len, templates.values()))})")
         for rows in sorted(templates.values(), key=lambda rows: -len(rows)):
