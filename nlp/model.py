@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
@@ -195,8 +196,11 @@ class Classifier:
         """
         if len(messages) == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float64)
-        features = self._vectorizer.transform(mask_array(to_arrow(messages)))
-        proba: NDArray[np.float64] = np.asarray(self._clf.predict_proba(features), dtype=np.float64)
+        # Lines of one template often mask to the same text: each distinct text is scored once.
+        masked = pc.dictionary_encode(mask_array(to_arrow(messages)))
+        features = self._vectorizer.transform(masked.dictionary)
+        distinct = np.asarray(self._clf.predict_proba(features), dtype=np.float64)
+        proba: NDArray[np.float64] = distinct[masked.indices.to_numpy(zero_copy_only=False)]
         return proba
 
     def classify_batch(self, messages: Sequence[object]) -> tuple[list[str], list[float]]:

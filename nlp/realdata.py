@@ -46,7 +46,7 @@ from nlp.errors import TrainingDataError
 from nlp.loso import family_of
 from nlp.preprocess import fill_wildcards, mask_texts, wildcard_of
 
-__all__ = ["APP_LOGCALLS", "build_rows", "main", "real_messages", "shared_available", "typed_templates"]
+__all__ = ["APP_LOGCALLS", "build_rows", "loghub_lines", "main", "real_messages", "shared_available", "typed_templates"]
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +185,11 @@ def _app_logcalls() -> list[tuple[str, str, str, str]]:
             (r["system"], r["template"], _MS_ARGUMENT.sub("<num>", r["template"]), r["label"])
             for r in csv.DictReader(handle)
         ]
+
+
+def loghub_lines() -> list[str]:
+    """The messages of every Loghub sample line in ``../shared``, in file order: a real stream, with its repeats."""
+    return [message for _, _, message, _ in _loghub()]
 
 
 def shared_available() -> bool:

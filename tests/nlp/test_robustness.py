@@ -77,3 +77,17 @@ def test_explain_names_the_words_behind_the_label(classifier: Classifier) -> Non
 def test_explain_shows_placeholders_readably(classifier: Classifier) -> None:
     tokens = classifier.explain("Connection from 10.1.2.3 port 5555 blocked by firewall", top=20)
     assert all("zz" not in token for token, _ in tokens)
+
+
+def test_repeated_texts_in_any_order_get_their_own_scores(classifier: Classifier) -> None:
+    # Each distinct masked text is scored once and the scores are spread back (Classifier.predict_proba).
+    shapes = [
+        "Failed password for root from 10.0.0.{} port 22 ssh2",
+        "Order {} placed by customer",
+        "GC pause took {} ms",
+        "connection pool exhausted after {} retries",
+    ]
+    messages = [shapes[(i * 7) % len(shapes)].format(i) for i in range(40)]
+    proba = classifier.predict_proba(messages)
+    for message, row in zip(messages, proba, strict=True):
+        np.testing.assert_allclose(classifier.predict_proba([message])[0], row)
