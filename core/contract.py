@@ -10,6 +10,7 @@ the services write their status files, one RFC 3339 formatter and one dashboard-
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -114,6 +115,9 @@ def status_path(var_dir: Path, component: str) -> Path:
     return var_dir / component / "status.json"
 
 
+# Memoised: the sink formats each document's times, and those of a burst share their milliseconds (the batch's
+# processing time is the same for all its documents).
+@lru_cache(maxsize=4096)
 def rfc3339(moment: datetime) -> str:
     """``moment`` in UTC as RFC 3339 with milliseconds and a ``Z`` suffix (naive times are taken as UTC).
 

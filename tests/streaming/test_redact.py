@@ -541,3 +541,23 @@ def test_the_parse_stage_redacts_every_string_field_keys_and_exceptions() -> Non
                     "attr-h12", "4111111111111111"):  # fmt: skip
         assert planted not in repr(fields) and planted not in row["template"]
     assert row["service"] == "billing password=[REDACTED:password]" and row["host"] == "h1 token=[REDACTED:secret]"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.from_regex(r"[0-9a-fA-F]*[a-fA-F][0-9a-fA-F]*", fullmatch=True),
+    st.sampled_from([RedactionConfig(), RedactionConfig(emails=True)]),
+)
+def test_hex_ids_skip_nothing_the_rules_would_find(text: str, config: RedactionConfig) -> None:
+    # redact() lets hex ids with a letter skip the rules; they must be texts no rule changes. Digits alone
+    # (a card number) are not such an id.
+    compiled = _compiled(config)
+    assert compiled.hex_ids
+    assert compiled.run_rules(text) == (text, 0)
+    assert compiled.run("4111111111111111") == ("[REDACTED:credit_card]", 1)
+
+
+def test_an_all_hex_extra_key_turns_the_hex_shortcut_off() -> None:
+    # The shortcut rests on no hint being all hex; a configured key may be.
+    assert not _compiled(RedactionConfig(extra_keys=("cafe",))).hex_ids
+    assert _compiled(RedactionConfig(extra_keys=("coffee",))).hex_ids
