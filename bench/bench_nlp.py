@@ -115,9 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         real = [lines[start : start + args.batch] for start in range(0, len(lines), args.batch)]
         real_timings = []
         for i in range(args.batches):
+            batch = real[i % len(real)]
             start = time.process_time()
-            classifier.classify_batch(real[i % len(real)])
-            real_timings.append((time.process_time() - start) / len(real[i % len(real)]))
+            classifier.classify_batch(batch)
+            real_timings.append((time.process_time() - start) / len(batch))
         real_rate = 1 / percentile(real_timings, 50)
 
     median = percentile(timings, 50)
