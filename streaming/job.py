@@ -15,7 +15,6 @@ from types import FrameType
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError
-from pyspark.errors import StreamingQueryException
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.streaming.query import StreamingQuery
 
@@ -46,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 # How often the job checks its own health (streaming.health) and asks Kafka how big the DLQ has grown.
 HEALTH_INTERVAL_S = 5.0
+# How often the main loop reads the index query's progress (streaming.progress): a batch takes longer.
+PROGRESS_POLL_S = 0.1
 
 
 # A dead letter's reason and the rest as Kafka record headers, as one SQL expression: built with PySpark's column
@@ -237,16 +238,12 @@ def run(spark: SparkSession, config: Config) -> None:
     dead_letters = TopicSize(config.kafka.bootstrap_servers, config.topics.dlq)
     arrived = TopicSize(config.kafka.bootstrap_servers, config.topics.logs)
     progress = ProgressWriter(status_path(config.var_dir, "streaming"), model_version, health.on_batch)
-    spark.streams.addListener(progress)
     health_due = 0.0
     index = _Restarting("index", lambda: start_index_query(spark, config, rules, progress.caught_up))
     while not stopping:
         index.check(time.monotonic())
-        try:
-            spark.streams.awaitAnyTermination(1)
-        except StreamingQueryException:
-            pass  # the failed query is restarted by check()
-        spark.streams.resetTerminated()
+        time.sleep(PROGRESS_POLL_S)  # a failed query is restarted by check()
+        progress.poll(index.query, time.monotonic())
         if time.monotonic() >= health_due:
             health_due = time.monotonic() + HEALTH_INTERVAL_S
             try:

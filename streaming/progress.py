@@ -13,13 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pyspark.sql.streaming.listener import StreamingQueryListener
+from pyspark.sql.streaming.listener import StreamingQueryProgress
+from pyspark.sql.streaming.query import StreamingQuery
 
 from core.contract import rfc3339
 
 __all__ = ["ProgressWriter", "write_status"]
 
 logger = logging.getLogger(__name__)
+
+# Spark's status message once a trigger found nothing new to read. Not "no data available": a run that is still
+# starting (its first batch retrying a down Elasticsearch, say) has none either, and is not idle.
+_IDLE = "Waiting for data to arrive"
 
 
 def write_status(path: Path, status: dict[str, Any]) -> None:
@@ -35,12 +40,14 @@ def write_status(path: Path, status: dict[str, Any]) -> None:
 
 
 def _consumed(sources: Any) -> int | None:
-    """How many records of its topics the batch had read up to, from the sources' ``endOffset`` JSON
+    """How many records of its topics the batch had read up to, from the sources' ``endOffset``
     (``{"logs": {"0": 120, "1": 80}}``): summed, it compares with the topics' sizes."""
     total = 0
     for source in sources or ():
         try:
-            ends = json.loads(source.endOffset or "null")
+            # Read from the source's JSON: pyspark's ``endOffset`` of a progress read from JSON is the Python repr
+            # of a dict, not JSON.
+            ends = json.loads(source.json).get("endOffset")
             total += sum(int(offset) for partitions in ends.values() for offset in partitions.values())
         except (AttributeError, TypeError, ValueError):
             return None
@@ -53,17 +60,23 @@ def _kafka_lag(source: Any) -> int | None:
     return None if value is None else int(float(value))
 
 
-class ProgressWriter(StreamingQueryListener):
-    """Streaming query listener: one status line per micro-batch of the index query, to the log and the file;
-    and whether it has caught up with its Kafka topic (the rules use it to tell a backlog from silence).
+class ProgressWriter:
+    """Follows the index query, polled from the job's main loop: one status line per micro-batch, to the log and the
+    file; and whether it has caught up with its Kafka topic (the rules use it to tell a backlog from silence).
+
+    Not a pyspark StreamingQueryListener: pyspark builds each listener event from the JVM's object, and the end of
+    every Java map it reads is an exception whose conversion looks classes up through all of Spark's jars. That
+    took 0.1-0.2 of a core at 1,000 ev/s on a 2-core machine; a poll reads the progress as one JSON text.
 
     :param path: the status file, ``core.contract.status_path(config.var_dir, "streaming")``.
     :param model_version: returns the version of the model the workers use, or None.
     :param on_index_batch: called with each index batch's input rows, Kafka lag and records read up to (the
-        pipeline's health; the last two None when unknown).
+        pipeline's health; the last two None when unknown), and with ``(0, 0, None)`` while the query is idle.
     """
 
-    QUERY_NAME = "index"
+    # While the query waits for data, idleness is reported this often: it keeps the status file fresh, so that
+    # health can tell idle from stuck (api.health_stale_s, streaming.stalled_after_s are a minute).
+    IDLE_EVERY_S = 5.0
 
     def __init__(
         self,
@@ -75,23 +88,50 @@ class ProgressWriter(StreamingQueryListener):
         self.model_version = model_version
         self.on_index_batch = on_index_batch
         self._last: dict[str, Any] = {}
-        self._query_id: str | None = None
+        self._run_id: str | None = None  # the query run followed; a restart from the checkpoint is a new run
+        self._ended = False
+        self._seen: Any = None  # the last progress reported: its batch id and time
+        self._idle_at = 0.0
         self._lag: int | None = None  # records behind the topic after the index query's last batch; None: unknown
 
     def caught_up(self) -> bool:
         """True once the index query has reported a batch, and the last left nothing behind."""
         return self._lag == 0
 
-    def onQueryStarted(self, event: Any) -> None:
-        if event.name != self.QUERY_NAME:
-            return
-        self._query_id = str(event.id)
-        write_status(self.path, {"query_active": True, "query_id": str(event.id), "batch_id": None})
+    def poll(self, query: StreamingQuery | None, now: float) -> None:
+        """Report what ``query`` did since the last call: its start, every batch it finished (in order, none
+        missed while Spark keeps it among its recent progress), its idleness and its end.
 
-    def onQueryProgress(self, event: Any) -> None:
-        p = event.progress
-        if p.name != self.QUERY_NAME:
+        :param query: the index query, or None before it first starts.
+        :param now: ``time.monotonic()``.
+        """
+        if query is None:
             return
+        if str(query.runId) != self._run_id:
+            self._run_id, self._ended, self._seen = str(query.runId), False, None
+            write_status(self.path, {"query_active": True, "query_id": str(query.id), "batch_id": None})
+        if self._ended:
+            return
+        if not query.isActive:
+            self._ended, self._lag = True, None  # unknown until the restarted query reports again
+            error = query.exception()
+            write_status(
+                self.path, {"query_active": False, "query_id": str(query.id), "error": str(error) if error else None}
+            )
+            return
+        last = query.lastProgress
+        if last is not None and (last.batchId, last.timestamp) != self._seen:
+            gap = self._seen is not None and last.batchId > self._seen[0] + 1
+            for p in query.recentProgress if gap else [last]:
+                if self._seen is None or (p.batchId, p.timestamp) > self._seen:
+                    self._progress(p)
+            self._idle_at = now
+        elif now - self._idle_at >= self.IDLE_EVERY_S and query.status["message"] == _IDLE:
+            self._idle_at = now
+            self._idle()
+
+    def _progress(self, p: StreamingQueryProgress) -> None:
+        self._seen = (p.batchId, p.timestamp)
         lag = sum(x for x in (_kafka_lag(s) for s in p.sources) if x is not None) if p.sources else None
         self._lag = lag
         self.on_index_batch(p.numInputRows, lag, _consumed(p.sources))
@@ -119,12 +159,9 @@ class ProgressWriter(StreamingQueryListener):
                 json.dumps(p.durationMs, separators=(",", ":")),
             )
 
-    def onQueryIdle(self, event: Any) -> None:
-        if str(event.id) != self._query_id:
-            return
+    def _idle(self) -> None:
         self._lag = 0
         self.on_index_batch(0, 0, None)  # nothing to read is progress too
-        # Keeps the status fresh while no data arrives, so health can tell idle from stuck.
         write_status(
             self.path,
             {
@@ -136,9 +173,3 @@ class ProgressWriter(StreamingQueryListener):
                 "kafka_lag": 0,
             },
         )
-
-    def onQueryTerminated(self, event: Any) -> None:
-        if str(event.id) != self._query_id:
-            return
-        self._lag = None  # unknown until the restarted query reports again
-        write_status(self.path, {"query_active": False, "query_id": str(event.id), "error": event.exception})
