@@ -61,7 +61,7 @@ class _Condition:
 
 @dataclass
 class PipelineHealth:
-    """Fed by the job's listener (index batches) and the DLQ topic's size; :meth:`check` decides and publishes.
+    """Fed by the job's progress poll (index batches) and the DLQ topic's size; :meth:`check` decides and publishes.
 
     :param publish: sends alert messages to the alerts topic (raises when Kafka does not take them).
     :param base_url: the dashboard's address, for the alerts' links.
