@@ -88,9 +88,10 @@ class ProgressWriter:
         self.model_version = model_version
         self.on_index_batch = on_index_batch
         self._last: dict[str, Any] = {}
-        self._run_id: str | None = None  # the query run followed; a restart from the checkpoint is a new run
+        # The query followed: a restart from the checkpoint is a new StreamingQuery (no py4j call to tell).
+        self._query: StreamingQuery | None = None
         self._ended = False
-        self._seen: Any = None  # the last progress reported: its batch id and time
+        self._seen: tuple[int, str] | None = None  # the last progress reported: its batch id and time
         self._idle_at = 0.0
         self._lag: int | None = None  # records behind the topic after the index query's last batch; None: unknown
 
@@ -107,8 +108,8 @@ class ProgressWriter:
         """
         if query is None:
             return
-        if str(query.runId) != self._run_id:
-            self._run_id, self._ended, self._seen = str(query.runId), False, None
+        if query is not self._query:
+            self._query, self._ended, self._seen = query, False, None
             write_status(self.path, {"query_active": True, "query_id": str(query.id), "batch_id": None})
         if self._ended:
             return
@@ -121,7 +122,7 @@ class ProgressWriter:
             return
         last = query.lastProgress
         if last is not None and (last.batchId, last.timestamp) != self._seen:
-            gap = self._seen is not None and last.batchId > self._seen[0] + 1
+            gap = self._seen is not None and last.batchId > self._seen[0] + 1  # several finished since the last poll
             for p in query.recentProgress if gap else [last]:
                 if self._seen is None or (p.batchId, p.timestamp) > self._seen:
                     self._progress(p)

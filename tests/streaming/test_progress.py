@@ -51,7 +51,6 @@ def progress(batch_id: int, lag: int | None, rows: int = 10) -> StreamingQueryPr
 class Query:
     """What the writer reads of pyspark's StreamingQuery; ``recent`` is Spark's list of recent progress."""
 
-    runId: str = "run-1"
     id: str = "00000000-0000-0000-0000-000000000001"
     isActive: bool = True
     recent: list[StreamingQueryProgress] = field(default_factory=list)
@@ -108,7 +107,7 @@ def test_caught_up_only_when_the_index_query_reports_no_backlog(tmp_path: Path) 
         "updated_at": None,
     }
     # Restarted from the checkpoint: still starting is not idle (its first batch may be retrying Elasticsearch).
-    writer.poll(Query(runId="run-2", message="Initializing sources"), 20.0)
+    writer.poll(Query(message="Initializing sources"), 20.0)
     assert status(tmp_path)["query_active"] and not writer.caught_up()
 
 
