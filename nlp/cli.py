@@ -18,7 +18,7 @@ from nlp.artifact import load_classifier
 from nlp.corpus import DEFAULT_CORPUS, load_labelled
 from nlp.errors import NlpError
 from nlp.evaluate import format_report, metrics
-from nlp.loso import estimate_on_real, format_misses, format_systems
+from nlp.loso import estimate_on_real, format_misses, format_systems, format_views
 from nlp.model import Classifier, TrainConfig
 from nlp.training import DEFAULT_DATA, DEFAULT_LABELS, train
 
@@ -95,6 +95,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         )
         print()
         print(format_systems(real))
+        if real["views"]:
+            print()
+            print("the held-out Loghub messages in other forms, labelled by the same models (P/R per class):")
+            print(format_views(real))
         if args.errors:
             print()
             print(format_misses(real))

@@ -30,6 +30,7 @@ __all__ = [
     "fold_of",
     "format_misses",
     "format_systems",
+    "format_views",
     "leave_systems_out",
     "unit_of",
 ]
@@ -100,6 +101,7 @@ def leave_systems_out(
     config: TrainConfig,
     labels: Sequence[str],
     measured: LabelledData | None = None,
+    views: dict[str, LabelledData] | None = None,
 ) -> dict[str, Any]:
     """Hold each real system out in turn and score the pooled predictions.
 
@@ -108,12 +110,18 @@ def leave_systems_out(
     :param config: the model configuration to estimate.
     :param labels: label order for the reports.
     :param measured: the messages scored, of the same systems (default: ``real`` itself).
+    :param views: other forms of messages of the same systems (the raw lines they came from, say), each labelled
+        by the same models as ``measured`` and scored on its own, apart from the rest.
     :returns: ``pooled`` (metrics over every held-out message, macro-F1 over the labels present),
         ``systems`` (metrics per system, large families pooled), ``predictions`` (every held-out message with
         its system, template, label, prediction and confidence: to score any group of systems, and the misses
-        :func:`format_misses` lists) and ``folds`` (how many models were trained).
+        :func:`format_misses` lists), ``views`` (the metrics of each view) and ``folds`` (how many models were
+        trained).
     """
     measured = measured or real
+    scored = len(measured)
+    for view in (views or {}).values():
+        measured = _concat(measured, view)
     family_sizes = Counter(family_of(s) for s in set(real.sources) | set(measured.sources))
     folds = [fold_of(s, family_sizes[family_of(s)]) for s in real.sources]
     measured_folds = [fold_of(s, family_sizes[family_of(s)]) for s in measured.sources]
@@ -134,8 +142,12 @@ def leave_systems_out(
             predicted[i], confidence[i] = label, c
         logger.info("fold %s: %d messages held out", fold, len(held))
     units: dict[str, list[int]] = defaultdict(list)
-    for i, source in enumerate(measured.sources):
+    for i, source in enumerate(measured.sources[:scored]):
         units[unit_of(source, family_sizes[family_of(source)])].append(i)
+    view_rows: dict[str, range] = {}
+    start = scored
+    for name, view in (views or {}).items():
+        view_rows[name], start = range(start, start + len(view)), start + len(view)
 
     def score(rows: Sequence[int]) -> dict[str, Any]:
         return metrics(
@@ -147,8 +159,9 @@ def leave_systems_out(
         )
 
     return {
-        "pooled": score(range(len(measured))),
+        "pooled": score(range(scored)),
         "systems": {unit: score(rows) for unit, rows in sorted(units.items())},
+        "views": {name: score(rows) for name, rows in view_rows.items()},
         "predictions": [
             {
                 "system": measured.sources[i],
@@ -158,7 +171,7 @@ def leave_systems_out(
                 "confidence": confidence[i],
                 "message": measured.messages[i],
             }
-            for i in range(len(measured))
+            for i in range(scored)
         ],
         "folds": len(set(folds)),
     }
@@ -215,16 +228,36 @@ def format_misses(report: dict[str, Any], width: int = 110) -> str:
 def estimate_on_real(config: TrainConfig, labels: Sequence[str]) -> dict[str, Any]:
     """Leave-systems-out over the committed real templates, with the synthetic corpus's train split always in.
 
-    Scored on real example messages read from ``../shared`` when it is there (``measured_on``: ``messages``);
-    otherwise on the committed rows, whose message is the template itself (``templates``), a weaker stand-in.
+    Scored on real example messages read from ``../shared`` when it is there (``measured_on``: ``messages``),
+    the Loghub ones also raw (``views``: :func:`nlp.realdata.raw_views`); otherwise on the committed rows, whose
+    message is the template itself (``templates``), a weaker stand-in.
 
     :param config: the model configuration to estimate (normally the shipped model's).
     :param labels: label order for the reports.
     """
-    from nlp.realdata import real_messages, shared_available  # reads ../shared only when measuring
+    from nlp.realdata import raw_views, real_messages, shared_available  # reads ../shared only when measuring
 
     real = load_labelled([REAL_TEMPLATES])
     synthetic = load_labelled([DEFAULT_CORPUS]).subset("train")
     measured = real_messages() if shared_available() else None
-    report = leave_systems_out(real, synthetic, config, labels, measured)
+    views = raw_views(measured) if measured is not None else None
+    report = leave_systems_out(real, synthetic, config, labels, measured, views)
     return {**report, "measured_on": "messages" if measured is not None else "templates"}
+
+
+def format_views(report: dict[str, Any]) -> str:
+    """Render the views of :func:`leave_systems_out` (the same messages in other forms) one line each.
+
+    :param report: its output.
+    """
+    lines = []
+    for name, result in report["views"].items():
+        classes = ", ".join(
+            f"{label} {row['precision']:.2f}/{row['recall']:.2f}"
+            for label, row in result["per_class"].items()
+            if row["support"]
+        )
+        lines.append(
+            f"{name:28}{result['n']:>6d}  macro-F1 {result['macro_f1']:.3f}  ECE {result['ece']:.3f}  P/R {classes}"
+        )
+    return "\n".join(lines)

@@ -46,7 +46,17 @@ from nlp.errors import TrainingDataError
 from nlp.loso import family_of
 from nlp.preprocess import fill_wildcards, mask_texts, wildcard_of
 
-__all__ = ["APP_LOGCALLS", "build_rows", "loghub_lines", "main", "real_messages", "shared_available", "typed_templates"]
+__all__ = [
+    "APP_LOGCALLS",
+    "build_rows",
+    "loghub_lines",
+    "main",
+    "RAW_VIEWS",
+    "raw_views",
+    "real_messages",
+    "shared_available",
+    "typed_templates",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +66,8 @@ _LOGHUB_LABELS: Final = Path(__file__).resolve().parent / "data" / "loghub_label
 # Labelled log calls of application packages (system,template,label,package,path,note); see nlp/data/README.md.
 APP_LOGCALLS: Final = Path(__file__).resolve().parent / "data" / "app_logcalls.csv"
 # A log call's argument written right before "ms" ("took ${elapsed}ms") is a number of milliseconds.
+# The forms of the Loghub messages raw_views gives: Loghub's cut, the job's cut of the raw line, the raw line whole.
+RAW_VIEWS: Final = ("Loghub's message", "raw line, the job's parser", "raw line, header left in")
 _MS_ARGUMENT: Final = re.compile(r"<\*>(?=ms\b)")
 # ``source`` is the system a row came from (``family:system``); all rows train, real data is scored by
 # leaving systems out (nlp.loso), not by a split.
@@ -123,8 +135,8 @@ def _message(line: str) -> str | None:
     return message.strip()[:_MAX_CHARS] if isinstance(message, str) and message.strip() else None
 
 
-def _loghub() -> Iterator[tuple[str, str, str, str]]:
-    """Every line of the Loghub 2k samples (``*_structured.csv``: Loghub's own message and template id)."""
+def _loghub_rows() -> Iterator[tuple[str, dict[str, str], str]]:
+    """(system, row of ``*_structured.csv``, label) for every line of the Loghub 2k samples."""
     with _LOGHUB_LABELS.open(newline="", encoding="utf-8") as handle:
         labels = {(r["system"], r["event_id"]): r["label"] for r in csv.DictReader(handle)}
     for system in sorted({system for system, _ in labels}):
@@ -134,7 +146,25 @@ def _loghub() -> Iterator[tuple[str, str, str, str]]:
                 label = labels.get((system, row["EventId"]))
                 if label is None:
                     raise TrainingDataError(f"{system} template {row['EventId']} has no label in {_LOGHUB_LABELS}.")
-                yield "loghub", f"loghub:{system}", row["Content"], label
+                yield system, row, label
+
+
+def _loghub() -> Iterator[tuple[str, str, str, str]]:
+    """Every line of the Loghub 2k samples, as Loghub cut it (its ``Content`` column) with its label."""
+    for system, row, label in _loghub_rows():
+        yield "loghub", f"loghub:{system}", row["Content"], label
+
+
+def _loghub_raw() -> dict[tuple[str, str], str]:
+    """(system, Loghub's message) -> the first raw line that has it (the ``*_2k.log`` beside the structured file,
+    whose ``LineId`` is the line's number)."""
+    raw: dict[str, list[str]] = {}
+    found: dict[tuple[str, str], str] = {}
+    for system, row, _ in _loghub_rows():
+        if system not in raw:
+            raw[system] = (_SHARED / "loghub" / system / f"{system}_2k.log").read_text(encoding="utf-8").splitlines()
+        found.setdefault((f"loghub:{system}", row["Content"]), raw[system][int(row["LineId"]) - 1])
+    return found
 
 
 def _fail2ban() -> Iterator[tuple[str, str, str, str]]:
@@ -312,6 +342,34 @@ def real_messages() -> LabelledData:
         sources.append(system)
         templates.append(template)
     return LabelledData(messages, labels, ["test"] * len(messages), sources, templates)
+
+
+def raw_views(real: LabelledData) -> dict[str, LabelledData]:
+    """The Loghub messages of :func:`real_messages` in three forms, to score side by side: as Loghub cut them
+    from their lines; as the streaming job cuts them from the raw line (its own parser, ``streaming.event``, as
+    in production); and the raw line whole, the header left in, as the job classifies a line of a format its
+    parser does not know. The other sources' messages already are the job's cut (fail2ban, lnav) or its own (demo).
+
+    :param real: the output of :func:`real_messages`; its Loghub rows are kept, in order, with their labels.
+    """
+    raw = _loghub_raw()
+    keep = [i for i, source in enumerate(real.sources) if family_of(source) == "loghub"]
+    lines = [raw[(real.sources[i], real.messages[i])] for i in keep]
+
+    def view(messages: list[str]) -> LabelledData:
+        return LabelledData(
+            messages,
+            [real.labels[i] for i in keep],
+            ["test"] * len(keep),
+            [real.sources[i] for i in keep],
+            [real.templates[i] for i in keep],
+        )
+
+    return {
+        RAW_VIEWS[0]: view([real.messages[i] for i in keep]),
+        RAW_VIEWS[1]: view([_message(line) or "" for line in lines]),
+        RAW_VIEWS[2]: view(lines),
+    }
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from nlp.corpus import DEFAULT_CORPUS, REAL_TEMPLATES, load_labelled
 from nlp.corpusgen.__main__ import render
 from nlp.errors import TrainingDataError
 from nlp.preprocess import PLACEHOLDERS, fill_wildcards, normalize
-from nlp.realdata import APP_LOGCALLS, real_messages, typed_templates
+from nlp.realdata import APP_LOGCALLS, RAW_VIEWS, raw_views, real_messages, typed_templates
 from streaming.templates import template_of
 
 # The families read from ../shared (the others: the demo, this repository's own, and the log calls of application
@@ -124,6 +124,23 @@ def test_no_line_of_the_shared_data_is_in_the_committed_file() -> None:
     assert all(m == template_of(m).text for m in copied), copied[:5]
     assert len(copied) < len(real) / 5
     assert len(real) > 1500
+
+
+def test_the_raw_views_are_the_loghub_messages_cut_by_the_job_and_left_whole() -> None:
+    real = real_messages()
+    views = raw_views(real)
+    loghub, job, whole = (views[name] for name in RAW_VIEWS)
+    assert len(loghub) == len(job) == len(whole) == sum(s.startswith("loghub:") for s in real.sources) > 500
+    assert loghub.labels == job.labels == whole.labels and loghub.templates == whole.templates
+    # Each whole line holds its message after a header; the job's parser cuts nearly all of them as Loghub did.
+    assert all(
+        line.rstrip().endswith(m.strip()) and len(line) > len(m)
+        for m, line in zip(loghub.messages, whole.messages, strict=True)
+    )
+    same = sum(a == b for a, b in zip(loghub.messages, job.messages, strict=True))
+    assert same >= 0.95 * len(loghub), [(a, b) for a, b in zip(loghub.messages, job.messages, strict=True) if a != b][
+        :5
+    ]
 
 
 def test_a_weight_column_is_read_and_checked(tmp_path: Path) -> None:
