@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
-import orjson
 import pandas as pd
 from pyspark import Accumulator, TaskContext
 
@@ -64,10 +64,10 @@ def process_partition(
     for frame in frames:
         rows = parse_frame(frame, zones, cluster)
         label(rows, model_path=model_path)
-        records = index_rows(rows, settings, processed_at, batch_at)
+        indexed: list[dict[str, Any]] = []
+        records = index_rows(rows, settings, processed_at, batch_at, None if buckets is None else indexed.extend)
         if buckets is not None:
-            indexed = records["value"][records["topic"] == settings.classified_topic]
-            buckets.add(count_documents(orjson.loads(value) for value in indexed))
+            buckets.add(count_documents(indexed))
         if retried and len(frame):
             sent = sent | _sent_before(frame, settings, bootstrap_servers, batch_at)
         yield records[~records["source"].isin(sent)] if sent else records

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -178,6 +179,7 @@ class _Action:
     """One document to index: its bulk action line and its JSON source, serialized once for ES and Kafka."""
 
     row: dict[str, Any]
+    doc: dict[str, Any]
     action: bytes
     encoded: bytes
     key: bytes
@@ -255,10 +257,13 @@ def _index(es: Elasticsearch, settings: SinkSettings, actions: list[_Action]) ->
         return refused | {half + i: reason for i, reason in _index(es, settings, actions[half:]).items()}
 
 
-def _write(es: Elasticsearch, settings: SinkSettings, actions: list[_Action]) -> list[tuple[Any, ...]]:
-    """Index one bulk request's documents; returns their Kafka records: classified, or dead-lettered."""
+def _write(
+    es: Elasticsearch, settings: SinkSettings, actions: list[_Action]
+) -> tuple[list[tuple[Any, ...]], list[dict[str, Any]]]:
+    """Index one bulk request's documents; returns their Kafka records (classified, or dead-lettered) and the
+    documents Elasticsearch took."""
     refused = _index(es, settings, actions)
-    records = []
+    records, indexed = [], []
     for position, item in enumerate(actions):
         if position in refused:
             records.append(_dead_letter(settings, item.row, "index", refused[position]))
@@ -266,11 +271,16 @@ def _write(es: Elasticsearch, settings: SinkSettings, actions: list[_Action]) ->
             records.append(
                 (settings.classified_topic, item.key, item.encoded, None, None, _source(item.row), None, None, None)
             )
-    return records
+            indexed.append(item.doc)
+    return records, indexed
 
 
 def index_rows(
-    rows: list[dict[str, Any]], settings: SinkSettings, processed_at: datetime, batch_at: datetime
+    rows: list[dict[str, Any]],
+    settings: SinkSettings,
+    processed_at: datetime,
+    batch_at: datetime,
+    on_indexed: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> pd.DataFrame:
     """Index parsed, labelled rows into Elasticsearch; returns the Kafka records that follow from it.
 
@@ -283,11 +293,13 @@ def index_rows(
     :param processed_at: when this batch was processed.
     :param batch_at: the time Spark logged for the batch, the same when it re-runs it: the index of a document
         whose Kafka timestamp is not trusted.
+    :param on_indexed: called once with the documents Elasticsearch took, in order (the rules count them: no
+        need to read back the JSON).
     :raises SinkError: when Elasticsearch stays unavailable through every retry.
     """
     es = _client(settings)
     # Dead letters where their rows were, and each bulk request's records to come: the rows' order is kept.
-    parts: list[tuple[Any, ...] | Future[list[tuple[Any, ...]]]] = []
+    parts: list[tuple[Any, ...] | Future[tuple[list[tuple[Any, ...]], list[dict[str, Any]]]]] = []
     chunk: list[_Action] = []
     chunk_bytes = 0
     written: set[str] = set()
@@ -314,13 +326,23 @@ def index_rows(
             written.add(index)
             action = orjson.dumps({"index": {"_index": index, "_id": row["event_id"]}})
             # The Kafka key is the service as indexed: cut like every other string.
-            chunk.append(_Action(row, action, encoded, doc["service"].encode()))
+            chunk.append(_Action(row, doc, action, encoded, doc["service"].encode()))
             chunk_bytes += len(encoded) + len(action) + 2
         if chunk:
             parts.append(requests.submit(_write, es, settings, chunk))
-        records = [r for part in parts for r in (part.result() if isinstance(part, Future) else (part,))]
+        records: list[tuple[Any, ...]] = []
+        indexed: list[dict[str, Any]] = []
+        for part in parts:
+            if isinstance(part, Future):
+                written_records, written_docs = part.result()
+                records.extend(written_records)
+                indexed.extend(written_docs)
+            else:
+                records.append(part)
     if written:
         _refresh(es, settings, sorted(written))
+    if on_indexed is not None:
+        on_indexed(indexed)
     return pd.DataFrame(records, columns=list(RECORD_COLUMNS))
 
 

@@ -98,6 +98,19 @@ def test_a_document_too_large_even_cut_is_dead_lettered_alone_and_the_rest_index
     assert [json.loads(r["value"])["message"] for r in by_topic(records, "logs.classified")] == ["fine"]
 
 
+def test_the_documents_taken_are_handed_over_in_order_and_only_those(settings: SinkSettings) -> None:
+    """What the rules count (streaming.batch): the documents Elasticsearch took, as their classified records hold
+    them, none of the dead letters."""
+    huge = event("huge", attributes={f"a{i}": "v" * 60_000 for i in range(40)})
+    indexed: list[dict[str, Any]] = []
+    records = index_rows(
+        rows_of([b"\xff not UTF-8", event("first"), huge, event("second")]), settings, NOW, NOW, indexed.extend
+    )
+    assert [r["stage"] for r in by_topic(records, "logs.dlq")] == ["parse", "index"]
+    assert indexed == [json.loads(r["value"]) for r in by_topic(records, "logs.classified")]
+    assert [doc["message"] for doc in indexed] == ["first", "second"]
+
+
 def test_a_bulk_over_elasticsearchs_request_limit_is_split_not_failed(settings: SinkSettings) -> None:
     """H6 (c): 2,000 documents of 60 KB (each `"` escapes to 2 bytes) make a 121 MB bulk; ES takes 100 MB."""
     rows = rows_of([event('"' * 30_000 + str(i)) for i in range(2_000)])
