@@ -97,7 +97,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print(format_systems(real))
         if real["views"]:
             print()
-            print("the held-out Loghub messages in other forms, labelled by the same models (P/R per class):")
+            print(
+                "the held-out Loghub messages in other forms, labelled by the same models (P/R per class); per line:"
+                " each message weighs the lines its template has in the system's 2,000, as in a real stream:"
+            )
             print(format_views(real))
         if args.errors:
             print()

@@ -50,6 +50,7 @@ __all__ = [
     "APP_LOGCALLS",
     "build_rows",
     "loghub_lines",
+    "loghub_template_lines",
     "main",
     "RAW_VIEWS",
     "raw_views",
@@ -153,6 +154,14 @@ def _loghub() -> Iterator[tuple[str, str, str, str]]:
     """Every line of the Loghub 2k samples, as Loghub cut it (its ``Content`` column) with its label."""
     for system, row, label in _loghub_rows():
         yield "loghub", f"loghub:{system}", row["Content"], label
+
+
+def loghub_template_lines() -> Counter[tuple[str, str]]:
+    """How many of a Loghub system's 2,000 sample lines each of its templates has, by (system, template): how
+    often a real stream shows each template."""
+    from streaming.templates import template_of
+
+    return Counter((f"loghub:{system}", template_of(row["Content"]).text) for system, row, _ in _loghub_rows())
 
 
 def _loghub_raw() -> dict[tuple[str, str], str]:

@@ -7,6 +7,7 @@ import pytest
 
 from nlp import load_classifier
 from nlp.errors import TrainingDataError
+from nlp.evaluate import metrics
 from nlp.model import TrainConfig
 from nlp.training import TrainResult, train
 
@@ -83,3 +84,19 @@ def test_bad_training_data_is_reported_in_one_sentence(tmp_path: Path, content: 
 def test_missing_training_file(tmp_path: Path) -> None:
     with pytest.raises(TrainingDataError, match="check the path"):
         train([tmp_path / "absent.csv"], tmp_path / "m.joblib")
+
+
+def test_weighted_metrics_equal_the_rows_repeated() -> None:
+    """A weight of k counts as k copies of the row: precision, recall, F1, confusion and calibration alike."""
+    labels = ["security", "general"]
+    rows = [("security", "security", 0.9, 3), ("security", "general", 0.6, 1), ("general", "general", 0.8, 5),
+            ("general", "security", 0.7, 2)]  # fmt: skip
+    weighted = metrics(
+        [t for t, _, _, _ in rows], [p for _, p, _, _ in rows], labels, [c for _, _, c, _ in rows],
+        weights=[w for _, _, _, w in rows],
+    )  # fmt: skip
+    copies = [row for row in rows for _ in range(row[3])]
+    repeated = metrics([t for t, _, _, _ in copies], [p for _, p, _, _ in copies], labels, [c for _, _, c, _ in copies])
+    assert weighted["n"] == 4 and repeated["n"] == 11
+    assert {k: v for k, v in weighted.items() if k != "n"} == {k: v for k, v in repeated.items() if k != "n"}
+    assert weighted["per_class"]["security"]["support"] == 4 and weighted["confusion"] == [[3, 1], [2, 5]]
