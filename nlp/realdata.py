@@ -6,7 +6,8 @@ the system it came from. Lines of ``../shared`` are never copied: their rows hol
 to train on, each variable part written as the kind of value it holds in the lines (``<ip>``, ``<num>``,
 ``<user>``; ``<*>`` when no kind holds: :func:`typed_templates`), never the value; only the demo services, this
 repository's own code, keep up to two example messages. :func:`real_messages` gives the example messages
-themselves, for measuring (``nlp.loso``) when ``../shared`` is there. Sources:
+themselves, for measuring (``nlp.loso``) when ``../shared`` is there; :func:`raw_views` the Loghub ones as raw
+lines too, and :func:`loghub_template_lines` how many lines each Loghub template has. Sources:
 
 - **Loghub** 2k samples (Zhu et al., "Loghub", ISSRE 2023): labels by template in ``loghub_labels.csv``.
 - **fail2ban** test logs (fail2ban 1.0.2, GPL-2+): a line after ``# failJSON: {... "match": true ...}`` is an
@@ -48,11 +49,11 @@ from nlp.preprocess import fill_wildcards, mask_texts, wildcard_of
 
 __all__ = [
     "APP_LOGCALLS",
+    "RAW_VIEWS",
     "build_rows",
     "loghub_lines",
     "loghub_template_lines",
     "main",
-    "RAW_VIEWS",
     "raw_views",
     "real_messages",
     "shared_available",
@@ -66,9 +67,9 @@ _SHARED: Final = REPO_ROOT.parent / "shared" / "data"
 _LOGHUB_LABELS: Final = Path(__file__).resolve().parent / "data" / "loghub_labels.csv"
 # Labelled log calls of application packages (system,template,label,package,path,note); see nlp/data/README.md.
 APP_LOGCALLS: Final = Path(__file__).resolve().parent / "data" / "app_logcalls.csv"
-# A log call's argument written right before "ms" ("took ${elapsed}ms") is a number of milliseconds.
 # The forms of the Loghub messages raw_views gives: Loghub's cut, the job's cut of the raw line, the raw line whole.
 RAW_VIEWS: Final = ("Loghub's message", "raw line, the job's parser", "raw line, header left in")
+# A log call's argument written right before "ms" ("took ${elapsed}ms") is a number of milliseconds.
 _MS_ARGUMENT: Final = re.compile(r"<\*>(?=ms\b)")
 # ``source`` is the system a row came from (``family:system``); all rows train, real data is scored by
 # leaving systems out (nlp.loso), not by a split.
