@@ -274,6 +274,6 @@ def format_views(report: dict[str, Any]) -> str:
             if row["support"]
         )
         lines.append(
-            f"{name:28}{result['n']:>6d}  macro-F1 {result['macro_f1']:.3f}  ECE {result['ece']:.3f}  P/R {classes}"
+            f"{name:34}{result['n']:>6d}  macro-F1 {result['macro_f1']:.3f}  ECE {result['ece']:.3f}  P/R {classes}"
         )
     return "\n".join(lines)

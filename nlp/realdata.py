@@ -67,8 +67,14 @@ _SHARED: Final = REPO_ROOT.parent / "shared" / "data"
 _LOGHUB_LABELS: Final = Path(__file__).resolve().parent / "data" / "loghub_labels.csv"
 # Labelled log calls of application packages (system,template,label,package,path,note); see nlp/data/README.md.
 APP_LOGCALLS: Final = Path(__file__).resolve().parent / "data" / "app_logcalls.csv"
-# The forms of the Loghub messages raw_views gives: Loghub's cut, the job's cut of the raw line, the raw line whole.
-RAW_VIEWS: Final = ("Loghub's message", "raw line, the job's parser", "raw line, header left in")
+# The forms of the Loghub messages raw_views gives: Loghub's cut, the job's cut of the raw line, the cut of the
+# reader the job falls back on for a format none of its detectors knows, the raw line whole.
+RAW_VIEWS: Final = (
+    "Loghub's message",
+    "raw line, the job's parser",
+    "raw line, general header reader",
+    "raw line, header left in",
+)
 # A log call's argument written right before "ms" ("took ${elapsed}ms") is a number of milliseconds.
 _MS_ARGUMENT: Final = re.compile(r"<\*>(?=ms\b)")
 # ``source`` is the system a row came from (``family:system``); all rows train, real data is scored by
@@ -135,6 +141,13 @@ def _message(line: str) -> str | None:
     parsed = parse_record(line.encode("utf-8"), None, datetime.now(UTC))
     message = None if parsed.error else parsed.fields.get("message")
     return message.strip()[:_MAX_CHARS] if isinstance(message, str) and message.strip() else None
+
+
+def _header_message(line: str) -> str:
+    """The message the job's general header reader cuts from a raw line, as for a format no detector knows."""
+    from streaming.formats.header import parse_header  # the job's fallback reader
+
+    return parse_header(line.strip(), datetime.now(UTC)).message.strip()[:_MAX_CHARS]
 
 
 def _loghub_rows() -> Iterator[tuple[str, dict[str, str], str]]:
@@ -355,10 +368,12 @@ def real_messages() -> LabelledData:
 
 
 def raw_views(real: LabelledData) -> dict[str, LabelledData]:
-    """The Loghub messages of :func:`real_messages` in three forms, to score side by side: as Loghub cut them
+    """The Loghub messages of :func:`real_messages` in four forms, to score side by side: as Loghub cut them
     from their lines; as the streaming job cuts them from the raw line (its own parser, ``streaming.event``, as
-    in production); and the raw line whole, the header left in, as the job classifies a line of a format its
-    parser does not know. The other sources' messages already are the job's cut (fail2ban, lnav) or its own (demo).
+    in production); as the job's general header reader alone cuts them, which is what the job does with a
+    format none of its detectors knows (the parser's detectors were written with these eight in view, so this
+    is the estimate for a stranger's format); and the raw line whole, the header left in. The other sources'
+    messages already are the job's cut (fail2ban, lnav) or its own (demo).
 
     :param real: the output of :func:`real_messages`; its Loghub rows are kept, in order, with their labels.
     """
@@ -378,7 +393,8 @@ def raw_views(real: LabelledData) -> dict[str, LabelledData]:
     return {
         RAW_VIEWS[0]: view([real.messages[i] for i in keep]),
         RAW_VIEWS[1]: view([_message(line) or "" for line in lines]),
-        RAW_VIEWS[2]: view(lines),
+        RAW_VIEWS[2]: view([_header_message(line) for line in lines]),
+        RAW_VIEWS[3]: view(lines),
     }
 
 

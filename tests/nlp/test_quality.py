@@ -136,16 +136,18 @@ def test_applications_of_other_domains_left_out(real_estimate: dict[str, Any]) -
     assert pooled["macro_f1"] >= MIN_LOGCALL_MACRO_F1, pooled["per_class"]
 
 
-# Lines of formats the job's parser knows score as their messages (the bound); a format it does not know
-# leaves the header in the message: 0.048 lower on Loghub (nlp/MODEL.md), guarded here against getting worse.
+# Lines of formats the job's parser knows score as their messages, and so do lines cut by its general header
+# reader alone, as a format none of its detectors knows would be (0.724 against 0.735 on Loghub, nlp/MODEL.md):
+# the bound for both. The header left in whole costs 0.048, guarded here against getting worse.
 MAX_RAW_GAP = 0.03
 MAX_HEADER_LEFT_IN_GAP = 0.08
 
 
 def test_raw_lines_through_the_job_score_as_their_messages(real_estimate: dict[str, Any]) -> None:
-    loghub, job, whole = (real_estimate["views"][name] for name in RAW_VIEWS)
-    assert loghub["n"] == job["n"] == whole["n"] > 500
-    assert job["macro_f1"] >= loghub["macro_f1"] - MAX_RAW_GAP, (loghub["per_class"], job["per_class"])
+    loghub, job, header, whole = (real_estimate["views"][name] for name in RAW_VIEWS)
+    assert loghub["n"] == job["n"] == header["n"] == whole["n"] > 500
+    for cut in (job, header):
+        assert cut["macro_f1"] >= loghub["macro_f1"] - MAX_RAW_GAP, (loghub["per_class"], cut["per_class"])
     assert whole["macro_f1"] >= loghub["macro_f1"] - MAX_HEADER_LEFT_IN_GAP, (loghub["per_class"], whole["per_class"])
     assert [line.split("  ")[0].strip() for line in format_views(real_estimate).splitlines()] == [*RAW_VIEWS, PER_LINE]
 
