@@ -54,6 +54,8 @@ _TAG = re.compile(r"([\w.$/@()<>#-]{1,128}?)(?::(\d{1,7}))?(?::|[ \t]+[-:|](?=[ 
 _WORD = re.compile(r"[^\s]{1,128}")
 _HOSTLIKE = re.compile(r"(?:[a-z0-9][a-z0-9_.-]{0,62}|[\w-]{1,63}(?:\.[\w-]{1,63})+|[0-9a-fA-F:]{2,39})", re.ASCII)
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+", re.ASCII)
+# Machine codes in capitals: node names, facilities, components ("R02-M1-N0-C:J12-U11 RAS KERNEL INFO").
+_CODE = re.compile(r"[A-Z0-9][A-Z0-9_.:/-]{1,63}", re.ASCII)
 _NUMBER = re.compile(r"#?\d{1,10}", re.ASCII)
 _DATE_ONLY = re.compile(r"\d{4}[-./]\d\d[-./]\d\d", re.ASCII)
 _CLOCK_ONLY = re.compile(r"\d\d:\d\d:\d\d(?:[.,]\d{1,9})?", re.ASCII)
@@ -222,6 +224,10 @@ class _Reader:
             return "weak"
         if _IDENTIFIER.fullmatch(word):
             self.pending.append(("field", word))  # machine names like "unix.hw", not prose
+            return "weak"
+        if self.timestamp is not None and _CODE.fullmatch(word) and not word.isdigit():
+            # Header only if a time or level follows, as every weak field: "GET /index.html" stays the message.
+            self.pending.append(("field", word))
             return "weak"
         return None
 

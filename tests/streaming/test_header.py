@@ -113,6 +113,15 @@ def test_java_logger_thread_and_component() -> None:
     assert (parsed.level, parsed.logger, parsed.message) == ("INFO", "scheduler", "next run in 5s")
 
 
+def test_machine_codes_between_a_stamp_and_a_level_are_header() -> None:
+    parsed = header("2026-11-20 07:08:09 NODE-R7:J12-U01 SYS SCHED WARN slot 4 took 300 ms")
+    assert (parsed.timestamp, parsed.level, parsed.message) == (T, "WARN", "slot 4 took 300 ms")
+    # Capitals a time or a level does not follow are the message, as every weak field.
+    for message in ("GET /index.html 200", "USER LOGIN FAILED for bob", "NODE-R7 DOWN"):
+        parsed = header(f"2026-11-20 07:08:09 {message}")
+        assert (parsed.message, parsed.level) == (message, None)
+
+
 def test_key_value_pairs_become_attributes_and_msg_the_message() -> None:
     parsed = header('time=2026-11-20T07:08:09Z level=warn msg="queue is full" queue=orders depth=900')
     assert (parsed.timestamp, parsed.level, parsed.message) == (T, "WARN", "queue is full")
