@@ -38,7 +38,8 @@ _TIME_KEYS = frozenset(("time", "ts", "timestamp", "@timestamp", "t", "date", "d
 _LEVEL_KEYS = frozenset(("level", "lvl", "severity", "loglevel", "log.level", "priority", "levelname"))
 _MESSAGE_KEYS = frozenset(("msg", "message"))
 
-_SPACE = re.compile(r"[ \t]+")
+# "|" glued between fields is a boundary as a space is ("2024-12-23 22:15:29.606|INFO|billing|...").
+_SPACE = re.compile(r"[ \t|]+")
 _PRI = re.compile(r"<(\d{1,3})>(?:1 )?")
 # One level of nesting: Zookeeper's "[QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774]".
 _BRACKET = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]{0,64}\]){0,200})\]")
@@ -51,7 +52,9 @@ _TAG_PID = re.compile(
 )
 # prog: or a logger/file name with a colon, optionally :line; also "logger - " and "logger : ".
 _TAG = re.compile(r"([\w.$/@()<>#-]{1,128}?)(?::(\d{1,7}))?(?::|[ \t]+[-:|](?=[ \t]))(?=[ \t]|$)", re.ASCII)
-_WORD = re.compile(r"[^\s]{1,128}")
+# glog's and klog's "config.cc:27]" or "controller.go:123]": the source line that ends their header.
+_SOURCE_LINE = re.compile(r"([\w.$/-]{1,128}):(\d{1,7})\](?=[ \t]|$)", re.ASCII)
+_WORD = re.compile(r"[^\s|]{1,128}")
 _HOSTLIKE = re.compile(r"(?:[a-z0-9][a-z0-9_.-]{0,62}|[\w-]{1,63}(?:\.[\w-]{1,63})+|[0-9a-fA-F:]{2,39})", re.ASCII)
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+", re.ASCII)
 # Machine codes in capitals: node names, facilities, components ("R02-M1-N0-C:J12-U11 RAS KERNEL INFO").
@@ -60,7 +63,7 @@ _NUMBER = re.compile(r"#?\d{1,10}", re.ASCII)
 _DATE_ONLY = re.compile(r"\d{4}[-./]\d\d[-./]\d\d", re.ASCII)
 _CLOCK_ONLY = re.compile(r"\d\d:\d\d:\d\d(?:[.,]\d{1,9})?", re.ASCII)
 _SPACED = (" - ", " : ", " | ", "\t- ", "  - ", "  : ")
-_SEPARATORS = frozenset(("-", "--", "---", "|", ":", "::", ">", ">>", "*", "~", "--->", "->", "=>"))
+_SEPARATORS = frozenset(("-", "--", "---", "|", ":", "::", ">", ">>", "*", "~", "--->", "->", "=>", ","))
 _KV = re.compile(r'(?<![^\s,;{(])([A-Za-z_@][\w.@-]{0,63})=("(?:[^"\\\n]|\\.){0,1024}"|[^\s"]{0,1024})', re.ASCII)
 _LEVEL_ANYWHERE = re.compile(
     r"(?<![\w/.-])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRIT|CRITICAL|FATAL|SEVERE|ALERT|EMERG)"
@@ -174,10 +177,22 @@ class _Reader:
             if other is not None:
                 self.attributes["context"] = _pid(other)
             return m.end()
+        m = _SOURCE_LINE.match(line, pos, self.end)
+        if m is not None and (self.last or self.pending):
+            self.logger = m.group(1)
+            self.attributes["line"] = int(m.group(2))
+            return m.end()
         m = _TAG.match(line, pos, self.end)
-        if m is None or _word_level(m.group(1)) is not None or m.group(1).isdigit():
+        if m is None or _word_level(m.group(1)) is not None or m.group(1).isdigit() or m.group(1) in _SEPARATORS:
             return None
         name = m.group(1)
+        channel, _, last = name.rpartition(".")
+        level = _word_level(last) if channel and last.isupper() else None
+        if level is not None:  # Monolog's "channel.LEVEL: message"
+            if self.level is None:
+                self.level = level
+            self.logger = channel
+            return m.end()
         if self.level is not None or "." in name.strip("."):
             self.logger = name  # log4j "%p %c: %m", or a Java class / file name
         else:
@@ -190,6 +205,8 @@ class _Reader:
         """Classify one bare word; returns 'strong', 'weak' or None (the message starts here)."""
         bare = word.rstrip(":|")
         level = _word_level(bare)
+        if level is not None and level == self.level and bare.isupper() and (self.last or self.pending):
+            return "strong"  # the level again in words, after its letter (Ruby's "I, [...] INFO -- prog: ...")
         if level is not None and self.level is None:
             # Upper case is a level anywhere in the header; any case once a header field stands before it,
             # or when a colon or bar closes it ("Error: ..."), since "error" also starts ordinary sentences.
@@ -197,10 +214,20 @@ class _Reader:
                 self.level = level
                 return "strong"
             return None
-        if len(word) == 1 and word in _LETTERS and self.level is None and (self.last or self.pending):
-            nxt = _WORD.match(self.line, _skip(self.line, end, self.end), self.end)
-            if nxt is not None and (nxt.group().endswith(":") or nxt.group()[0] in "[(" or nxt.group().isdigit()):
-                self.level = _LETTERS[word]
+        letter = word[:-1] if word.endswith(",") else word
+        if len(letter) == 1 and letter in _LETTERS and self.level is None:
+            after = _skip(self.line, end, self.end)
+            nxt = _WORD.match(self.line, after, self.end)
+            # First on the line, a letter is a level only before a bracketed time (CUPS "E [08/Jun/2013:...]",
+            # Ruby "I, [2019-01-04 ... #123]"); after header fields, before a tag, a bracket or a number.
+            stamped = self.stamp is not None and self.line.startswith("[", after) and self.stamp.start == after + 1
+            if (
+                (self.last or self.pending)
+                and nxt is not None
+                and (nxt.group().endswith(":") or nxt.group()[0] in "[(" or nxt.group().isdigit())
+                or (start == 0 and stamped)
+            ):
+                self.level = _LETTERS[letter]
                 return "strong"
             return None
         epoch = epoch_time(word)
@@ -213,6 +240,9 @@ class _Reader:
             return "strong"
         if word in _SEPARATORS:
             self.pending.append(("sep", word))
+            return "weak"
+        if _NUMBER.fullmatch(word) and _SOURCE_LINE.match(self.line, _skip(self.line, end, self.end), self.end):
+            self.pending.append(("number", word))  # glog's thread id before its source line
             return "weak"
         if self.level is not None or len(self.pending) >= 6:
             return None
@@ -261,8 +291,9 @@ class _Reader:
                 self.commit("pri", m.end())
                 pos = m.end()
         stamp = self.stamp
-        if stamp is not None and stamp.start == 0 and line[:1] in _LETTERS and line[1:2].isdigit():
+        if stamp is not None and stamp.start <= 1 and line[:1] in _LETTERS and line[1:2].isdigit():
             self.level = _LETTERS[line[0]]  # glog: the level letter is glued to the date
+            pos = stamp.start
         for _ in range(_MAX_FIELDS):
             pos = _skip(line, pos, end)
             if pos >= end:
@@ -345,7 +376,7 @@ def parse_header(line: str, now: datetime, zone: tzinfo = UTC) -> RawEvent:
     reader.read()
     if "=" in line[: min(len(line), _KV_WINDOW)]:
         reader.pairs()
-    message = reader.message if reader.message else line[reader.message_start :].lstrip(" \t")
+    message = reader.message if reader.message else line[reader.message_start :].lstrip(" \t|")
     if reader.level is None:
         m = _MESSAGE_LEVEL.match(message)
         word = m.group(1) if m is not None else ""

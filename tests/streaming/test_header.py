@@ -122,6 +122,31 @@ def test_machine_codes_between_a_stamp_and_a_level_are_header() -> None:
         assert (parsed.message, parsed.level) == (message, None)
 
 
+@pytest.mark.parametrize(
+    ("line", "level", "logger"),
+    [
+        ("I1120 07:08:09.000000      42 worker.go:17] worker started", "INFO", "worker.go"),  # klog
+        ("W20261120 07:08:09.000000 42 worker.cc:17] worker started", "WARN", "worker.cc"),  # glog
+        ("E [20/Nov/2026:07:08:09 +0000] worker started", "ERROR", None),  # CUPS
+        ("W, [2026-11-20T07:08:09.000000 #42]  WARN -- app: worker started", "WARN", "app"),  # Ruby's Logger
+        ("E, [2026-11-20T07:08:09.000000 #42] ERROR -- : worker started", "ERROR", None),
+        ("[2026-11-20 07:08:09] production.WARNING: worker started", "WARN", "production"),  # PHP's Monolog
+        ("2026-11-20 07:08:09.000|WARN|worker started", "WARN", None),
+        ("2026-11-20 07:08:09, Warning   worker started", "WARN", None),
+    ],
+)
+def test_level_letters_source_lines_channels_and_glued_fields(line: str, level: str, logger: str | None) -> None:
+    parsed = header(line)
+    assert (parsed.timestamp, parsed.level, parsed.logger, parsed.message) == (T, level, logger, "worker started")
+
+
+def test_letters_and_levels_that_start_a_message_stay_in_it() -> None:
+    assert header("E something happened").message == "E something happened"
+    assert header("2026-11-20 07:08:09 CRITICAL critical section entered").message == "critical section entered"
+    parsed = header("2026-11-20 07:08:09 I am here")
+    assert (parsed.level, parsed.message) == (None, "I am here")
+
+
 def test_key_value_pairs_become_attributes_and_msg_the_message() -> None:
     parsed = header('time=2026-11-20T07:08:09Z level=warn msg="queue is full" queue=orders depth=900')
     assert (parsed.timestamp, parsed.level, parsed.message) == (T, "WARN", "queue is full")
