@@ -52,8 +52,11 @@ _TAG_PID = re.compile(
 )
 # prog: or a logger/file name with a colon, optionally :line; also "logger - " and "logger : ".
 _TAG = re.compile(r"([\w.$/@()<>#-]{1,128}?)(?::(\d{1,7}))?(?::|[ \t]+[-:|](?=[ \t]))(?=[ \t]|$)", re.ASCII)
-# glog's and klog's "config.cc:27]" or "controller.go:123]": the source line that ends their header.
-_SOURCE_LINE = re.compile(r"([\w.$/-]{1,128}):(\d{1,7})\](?=[ \t]|$)", re.ASCII)
+# The source line that ends a header: glog's and klog's "config.cc:27]", zap's "pkg/server.go:87<TAB>".
+_SOURCE_LINE = re.compile(r"([\w.$/-]{1,128}):(\d{1,7})(?:\](?=[ \t]|$)|(?=\t))", re.ASCII)
+# A logger named by its package path after the level ("INFO nova.api.server [req-1] ...", "INFO [main]
+# org.apache.catalina.startup.Catalina.start ..."): three dotted parts at least, so "config.yaml" is not one.
+_DOTTED_LOGGER = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){2,}", re.ASCII)
 _WORD = re.compile(r"[^\s|]{1,128}")
 _HOSTLIKE = re.compile(r"(?:[a-z0-9][a-z0-9_.-]{0,62}|[\w-]{1,63}(?:\.[\w-]{1,63})+|[0-9a-fA-F:]{2,39})", re.ASCII)
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+", re.ASCII)
@@ -244,6 +247,11 @@ class _Reader:
         if _NUMBER.fullmatch(word) and _SOURCE_LINE.match(self.line, _skip(self.line, end, self.end), self.end):
             self.pending.append(("number", word))  # glog's thread id before its source line
             return "weak"
+        if self.level is not None and self.last in ("word", "bracket") and _DOTTED_LOGGER.fullmatch(word):
+            if self.logger is not None:  # "LEVEL [thread] logger": the bracket was the thread
+                self.attributes.setdefault("thread", self.logger)
+            self.logger = word
+            return "strong"
         if self.level is not None or len(self.pending) >= 6:
             return None
         if _NUMBER.fullmatch(word):

@@ -133,6 +133,13 @@ def test_machine_codes_between_a_stamp_and_a_level_are_header() -> None:
         ("[2026-11-20 07:08:09] production.WARNING: worker started", "WARN", "production"),  # PHP's Monolog
         ("2026-11-20 07:08:09.000|WARN|worker started", "WARN", None),
         ("2026-11-20 07:08:09, Warning   worker started", "WARN", None),
+        ("2026-11-20T07:08:09.000Z\tWARN\tpool/worker.go:87\tworker started", "WARN", "pool/worker.go"),  # zap
+        ("2026-11-20 07:08:09.000 42 WARN acme.pool.worker [req-7 - -] worker started", "WARN", "acme.pool.worker"),
+        (
+            "20-Nov-2026 07:08:09.000 WARN [main] org.acme.pool.Worker.start worker started",
+            "WARN",
+            "org.acme.pool.Worker.start",
+        ),
     ],
 )
 def test_level_letters_source_lines_channels_and_glued_fields(line: str, level: str, logger: str | None) -> None:
