@@ -3,7 +3,8 @@
 A JSON object with all four of our required fields (``timestamp``, ``level``, ``service``, ``message``) is one
 of our events and is validated as docs/design.md says: a wrong value there is a producer's bug, dead-lettered
 with its reason. Any other JSON object is a log of another schema (bunyan, zap, ECS, journald, ...), read by
-streaming.jsonlog. Anything that is not JSON is a raw line (streaming.formats).
+streaming.jsonlog. Anything that is not JSON is a raw line (streaming.formats). A line of a Kubernetes node's
+container log (CRI: ``<time> stdout F <line>``) is unwrapped first: the container's own line is read as above.
 Pure Python, so it is unit-tested without Spark and runs inside the parse stage's pandas UDF.
 """
 
@@ -29,6 +30,9 @@ _REQUIRED = ("timestamp", "level", "service", "message")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _OPTIONAL_STRINGS = ("host", "logger", "trace_id", "span_id", "env", "version")
+# What a container runtime (containerd, CRI-O) writes to /var/log/containers/*.log for each line a container prints:
+# its time, the stream, F for a full line or P for part of a longer one (the rest follows in the next lines).
+_CRI = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) ([FP])(?: |$)")
 _EXCEPTION_KEYS = ("type", "message", "stacktrace")
 
 
@@ -138,6 +142,31 @@ def parse_record(
     stripped = text.strip()
     if not stripped:
         return _bad("value is empty")
+    cri = _CRI.match(stripped)
+    if cri is not None:
+        return _container_line(cri, stripped, key, kafka_timestamp, zones)
+    return _parse_text(stripped, key, kafka_timestamp, zones)
+
+
+def _container_line(
+    cri: re.Match[str], text: str, key: bytes | None, kafka_timestamp: datetime | None, zones: Zones
+) -> Parsed:
+    """The container's own line of a CRI log line, read as a record is; the runtime's time stands in for a time
+    the line does not give, and the stream (and a partial line) go to ``attributes``."""
+    inner = text[cri.end() :].strip()
+    if not inner:
+        return _bad("container log line has no text after its header")
+    parsed = _parse_text(inner, key, parse_timestamp(cri.group(1)) or kafka_timestamp, zones)
+    if parsed.error is None:
+        attributes = parsed.fields.setdefault("attributes", {})
+        attributes.setdefault("stream", cri.group(2))
+        if cri.group(3) == "P":
+            attributes.setdefault("partial", "true")
+    return parsed
+
+
+def _parse_text(stripped: str, key: bytes | None, kafka_timestamp: datetime | None, zones: Zones) -> Parsed:
+    """:func:`parse_record` of a decoded, stripped, non-empty value."""
     if not stripped.startswith("{"):
         service = _key_service(key)
         return _raw_event(stripped, service, kafka_timestamp, zones.of(service))

@@ -126,6 +126,24 @@ def test_raw_syslog_line_names_its_own_service() -> None:
     assert parsed.fields["service"] == "sshd" and parsed.fields["host"] == "web-01"
 
 
+def test_a_kubernetes_container_log_line_is_read_as_the_line_inside_it() -> None:
+    kafka_ts = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    written = datetime(2026, 11, 23, 8, 15, 2, 123456, tzinfo=UTC)
+    cri = b"2026-11-23T08:15:02.123456789Z "
+    parsed = parse_record(cri + b'stdout F {"level":"warn","msg":"slow query","ms":900}', b"api", kafka_ts)
+    assert (parsed.format, parsed.fields["level"], parsed.fields["message"]) == ("json", "WARN", "slow query")
+    assert parsed.fields["timestamp"] == written and parsed.fields["attributes"] == {"ms": 900, "stream": "stdout"}
+    parsed = parse_record(cri + b"stderr F 2026-11-23 08:15:01,500 ERROR [main] c.e.App - db down", b"api", kafka_ts)
+    assert (parsed.format, parsed.fields["level"], parsed.fields["message"]) == ("log4j", "ERROR", "db down")
+    assert parsed.fields["timestamp"] == datetime(2026, 11, 23, 8, 15, 1, 500000, tzinfo=UTC)
+    parsed = parse_record(cri + b"stdout P the first 16 KiB of a long line", b"api", kafka_ts)
+    assert parsed.fields["message"] == "the first 16 KiB of a long line"
+    assert parsed.fields["attributes"] == {"stream": "stdout", "partial": "true"}
+    assert parse_record(cri + b"stdout F ", b"api", kafka_ts).error == "container log line has no text after its header"
+    # Only the runtime's exact header: a line that merely starts with a time and a word stays as it is.
+    assert parse_record(cri + b"stdout Fixed the bug", b"api", kafka_ts).fields["message"] == "stdout Fixed the bug"
+
+
 @pytest.mark.parametrize(
     "value",
     [
