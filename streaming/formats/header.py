@@ -54,6 +54,12 @@ _TAG_PID = re.compile(
 _TAG = re.compile(r"([\w.$/@()<>#-]{1,128}?)(?::(\d{1,7}))?(?::|[ \t]+[-:|](?=[ \t]))(?=[ \t]|$)", re.ASCII)
 # The source line that ends a header: glog's and klog's "config.cc:27]", zap's "pkg/server.go:87<TAB>".
 _SOURCE_LINE = re.compile(r"([\w.$/-]{1,128}):(\d{1,7})(?:\](?=[ \t]|$)|(?=\t))", re.ASCII)
+# A source line in braces is a header field that more may follow (Airflow's "{scheduler_job.py:123} INFO - ").
+_BRACED_SOURCE_LINE = re.compile(r"\{([\w.$/-]{1,128}):(\d{1,7})\}(?=[ \t]|$)", re.ASCII)
+# A level in angle brackets ("<warn>", NetworkManager's "<info>").
+_ANGLED_LEVEL = re.compile(r"<([A-Za-z]{3,11})>(?=[ \t]|$)", re.ASCII)
+# A level inside the bracket that holds the time ("[2024-01-01 12:00:00,123: INFO/MainProcess]").
+_LEVEL_IN_BRACKET = re.compile(r"(?<![A-Za-z])([A-Z]{4,8})(?![a-z])", re.ASCII)
 # A logger named by its package path after the level ("INFO nova.api.server [req-1] ...", "INFO [main]
 # org.apache.catalina.startup.Catalina.start ..."): three dotted parts at least, so "config.yaml" is not one.
 _DOTTED_LOGGER = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){2,}", re.ASCII)
@@ -134,6 +140,10 @@ class _Reader:
         """Read a ``[...]`` field; False when it is not a header field."""
         stripped = content.strip()
         if self.stamp is not None and start < self.stamp.start and self.stamp.end <= end:
+            if self.level is None:
+                rest = self.line[self.stamp.end : end - 1]
+                found = (_word_level(m.group(1)) for m in _LEVEL_IN_BRACKET.finditer(rest))
+                self.level = next((level for level in found if level is not None), None)
             return True
         level = _word_level(stripped)
         if level is not None and self.level is None:
@@ -317,6 +327,18 @@ class _Reader:
                     self.commit("bracket", pos)
                     continue
                 break
+            m = _BRACED_SOURCE_LINE.match(line, pos, end) if line[pos] == "{" and self.last else None
+            if m is not None:
+                self.logger, self.attributes["line"] = m.group(1), int(m.group(2))
+                pos = m.end()
+                self.commit("bracket", pos)
+                continue
+            m = _ANGLED_LEVEL.match(line, pos, end) if line[pos] == "<" and self.level is None else None
+            if m is not None and (level := _word_level(m.group(1))) is not None:
+                self.level = level
+                pos = m.end()
+                self.commit("level", pos)
+                continue
             m = _WORD.match(line, pos, end)
             if m is None:
                 break
@@ -330,6 +352,9 @@ class _Reader:
                     self.commit("level", pos)
                     continue
                 self.commit("tag", tag_end)
+                if line[tag_end - 1] == "|":  # "time | service | LEVEL | message": more header follows
+                    pos = tag_end
+                    continue
                 break
             if "=" in word:
                 kv = _KV.match(line, pos)

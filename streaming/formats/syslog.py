@@ -13,6 +13,7 @@ from streaming.formats._common import (
     event,
     infer_year,
     iso_match_time,
+    level_of,
     micros,
 )
 from streaming.formats.model import RawEvent
@@ -39,6 +40,8 @@ _BSD = re.compile(r"(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\
 # characters that end it ([, :, space) are excluded.
 _TAG = re.compile(r"([^\s\[\]:]{1,128})(?:\[([^\]\s]{0,32})\])?:(?:[ \t]+|(?=\s)|\Z)", re.ASCII)
 _HOST = re.compile(r"(\S{1,255})[ \t]+", re.ASCII)
+# A level in angle brackets opening the message (NetworkManager's "<info>  [1700000000.1234] device ...").
+_ANGLED_LEVEL = re.compile(r"<([a-z]{3,8})>[ \t]+", re.ASCII | re.I)
 
 
 def _pri(attributes: Attributes, pri_text: str | None) -> str | None:
@@ -123,6 +126,9 @@ def parse_bsd_after_time(
         host_match = _HOST.match(line, pos)
         if host_match is not None:
             host = host_match.group(1)
+            if host.startswith("[") and host.endswith("]") and level_of(host[1:-1]) is not None:
+                # HashiCorp's "2024-01-01T12:00:00.123Z [INFO]  agent: ...": a level where a host would stand
+                host, level = None, level or level_of(host[1:-1])
             tag = _TAG.match(line, host_match.end())
             if tag is None:
                 pos = host_match.end()
@@ -134,10 +140,14 @@ def parse_bsd_after_time(
     service, pid = tag.groups()
     if pid:
         attributes["pid"] = _pid_value(pid)
+    start = tag.end()
+    angled = _ANGLED_LEVEL.match(line, start)
+    if angled is not None and level is None and (level := level_of(angled.group(1))) is not None:
+        start = angled.end()
     return event(
         "syslog3164",
         line,
-        line[tag.end() :],
+        line[start:],
         timestamp=timestamp,
         level=level,
         service=service,

@@ -140,6 +140,10 @@ def test_machine_codes_between_a_stamp_and_a_level_are_header() -> None:
             "WARN",
             "org.acme.pool.Worker.start",
         ),
+        ("[2026-11-20T07:08:09.000+0000] {pool.py:87} WARNING - worker started", "WARN", "pool.py"),  # Airflow
+        ("[2026-11-20 07:08:09,000: WARNING/MainProcess] worker started", "WARN", None),  # Celery
+        ("<warn> 2026-11-20 07:08:09 worker started", "WARN", None),
+        ("2026-11-20 07:08:09 | pool | WARNING | worker started", "WARN", None),
     ],
 )
 def test_level_letters_source_lines_channels_and_glued_fields(line: str, level: str, logger: str | None) -> None:
