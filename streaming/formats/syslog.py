@@ -126,9 +126,10 @@ def parse_bsd_after_time(
         host_match = _HOST.match(line, pos)
         if host_match is not None:
             host = host_match.group(1)
-            if host.startswith("[") and host.endswith("]") and level_of(host[1:-1]) is not None:
+            bracketed = level_of(host[1:-1]) if host.startswith("[") and host.endswith("]") else None
+            if bracketed is not None:
                 # HashiCorp's "2024-01-01T12:00:00.123Z [INFO]  agent: ...": a level where a host would stand
-                host, level = None, level or level_of(host[1:-1])
+                host, level = None, level or bracketed
             tag = _TAG.match(line, host_match.end())
             if tag is None:
                 pos = host_match.end()
