@@ -63,6 +63,8 @@ _LEVEL_IN_BRACKET = re.compile(r"(?<![A-Za-z])([A-Z]{4,8})(?![a-z])", re.ASCII)
 # A logger named by its package path after the level ("INFO nova.api.server [req-1] ...", "INFO [main]
 # org.apache.catalina.startup.Catalina.start ..."): three dotted parts at least, so "config.yaml" is not one.
 _DOTTED_LOGGER = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){2,}", re.ASCII)
+# ... unless it is a host name ("INFO api.example.com responded"): the last part a common top-level domain.
+_HOST_ENDINGS = frozenset("com net org io dev app cloud local lan internal corp edu gov uk de fr eu".split())
 _WORD = re.compile(r"[^\s|]{1,128}")
 _HOSTLIKE = re.compile(r"(?:[a-z0-9][a-z0-9_.-]{0,62}|[\w-]{1,63}(?:\.[\w-]{1,63})+|[0-9a-fA-F:]{2,39})", re.ASCII)
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+", re.ASCII)
@@ -257,7 +259,12 @@ class _Reader:
         if _NUMBER.fullmatch(word) and _SOURCE_LINE.match(self.line, _skip(self.line, end, self.end), self.end):
             self.pending.append(("number", word))  # glog's thread id before its source line
             return "weak"
-        if self.level is not None and self.last in ("word", "bracket") and _DOTTED_LOGGER.fullmatch(word):
+        if (
+            self.level is not None
+            and self.last in ("word", "bracket")
+            and _DOTTED_LOGGER.fullmatch(word)
+            and word.rpartition(".")[2].lower() not in _HOST_ENDINGS
+        ):
             if self.logger is not None:  # "LEVEL [thread] logger": the bracket was the thread
                 self.attributes.setdefault("thread", self.logger)
             self.logger = word

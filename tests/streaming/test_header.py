@@ -156,6 +156,8 @@ def test_letters_and_levels_that_start_a_message_stay_in_it() -> None:
     assert header("2026-11-20 07:08:09 CRITICAL critical section entered").message == "critical section entered"
     parsed = header("2026-11-20 07:08:09 I am here")
     assert (parsed.level, parsed.message) == (None, "I am here")
+    parsed = header("2026-11-20 07:08:09.000 42 WARN api.example.com answered slowly")
+    assert (parsed.logger, parsed.message) == (None, "api.example.com answered slowly")
 
 
 def test_key_value_pairs_become_attributes_and_msg_the_message() -> None:
