@@ -175,7 +175,7 @@ def loghub_template_lines() -> Counter[tuple[str, str]]:
     often a real stream shows each template."""
     from streaming.templates import template_of
 
-    return Counter((f"loghub:{system}", template_of(row["Content"]).text) for system, row, _ in _loghub_rows())
+    return Counter((system, template_of(message).text) for _, system, message, _ in _loghub())
 
 
 def _loghub_raw() -> dict[tuple[str, str], str]:

@@ -10,6 +10,7 @@ from core.contract import normalise_level
 from streaming.formats.model import RawEvent
 
 __all__ = [
+    "ANGLED_LEVEL",
     "MONTHS",
     "ISO_TS",
     "Attributes",
@@ -40,6 +41,10 @@ ISO_TS = re.compile(
     r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|[+-]\d\d(?::?\d\d)?)?",
     re.ASCII,
 )
+
+# A level word in angle brackets, and the blanks after it ("<warn>  ...", NetworkManager's "<info>"); the word
+# is checked by the caller.
+ANGLED_LEVEL = re.compile(r"<([A-Za-z]{3,11})>(?:[ \t]+|$)", re.ASCII)
 
 _TZ_CACHE: dict[str, tzinfo] = {"Z": UTC, "z": UTC, "+00:00": UTC, "+0000": UTC, "-00:00": UTC}
 # A year-less timestamp may be this far ahead of "now" (clock skew, zones) before we assume last year.

@@ -15,7 +15,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 
 from core.contract import LEVEL_ALIASES
-from streaming.formats._common import Attributes, event
+from streaming.formats._common import ANGLED_LEVEL, Attributes, event
 from streaming.formats.model import RawEvent
 from streaming.formats.stamps import Stamp, epoch_time, find_time
 
@@ -56,8 +56,6 @@ _TAG = re.compile(r"([\w.$/@()<>#-]{1,128}?)(?::(\d{1,7}))?(?::|[ \t]+[-:|](?=[ 
 _SOURCE_LINE = re.compile(r"([\w.$/-]{1,128}):(\d{1,7})(?:\](?=[ \t]|$)|(?=\t))", re.ASCII)
 # A source line in braces is a header field that more may follow (Airflow's "{scheduler_job.py:123} INFO - ").
 _BRACED_SOURCE_LINE = re.compile(r"\{([\w.$/-]{1,128}):(\d{1,7})\}(?=[ \t]|$)", re.ASCII)
-# A level in angle brackets ("<warn>", NetworkManager's "<info>").
-_ANGLED_LEVEL = re.compile(r"<([A-Za-z]{3,11})>(?=[ \t]|$)", re.ASCII)
 # A level inside the bracket that holds the time ("[2024-01-01 12:00:00,123: INFO/MainProcess]").
 _LEVEL_IN_BRACKET = re.compile(r"(?<![A-Za-z])([A-Z]{4,8})(?![a-z])", re.ASCII)
 # A logger named by its package path after the level ("INFO nova.api.server [req-1] ...", "INFO [main]
@@ -340,7 +338,7 @@ class _Reader:
                 pos = m.end()
                 self.commit("bracket", pos)
                 continue
-            m = _ANGLED_LEVEL.match(line, pos, end) if line[pos] == "<" and self.level is None else None
+            m = ANGLED_LEVEL.match(line, pos, end) if line[pos] == "<" and self.level is None else None
             if m is not None and (level := _word_level(m.group(1))) is not None:
                 self.level = level
                 pos = m.end()

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, tzinfo
 
 from streaming.formats._common import (
+    ANGLED_LEVEL,
     ISO_TS,
     MONTHS,
     Attributes,
@@ -40,8 +41,6 @@ _BSD = re.compile(r"(?:<(\d{1,3})>)?([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\
 # characters that end it ([, :, space) are excluded.
 _TAG = re.compile(r"([^\s\[\]:]{1,128})(?:\[([^\]\s]{0,32})\])?:(?:[ \t]+|(?=\s)|\Z)", re.ASCII)
 _HOST = re.compile(r"(\S{1,255})[ \t]+", re.ASCII)
-# A level in angle brackets opening the message (NetworkManager's "<info>  [1700000000.1234] device ...").
-_ANGLED_LEVEL = re.compile(r"<([a-z]{3,8})>[ \t]+", re.ASCII | re.I)
 
 
 def _pri(attributes: Attributes, pri_text: str | None) -> str | None:
@@ -142,7 +141,7 @@ def parse_bsd_after_time(
     if pid:
         attributes["pid"] = _pid_value(pid)
     start = tag.end()
-    angled = _ANGLED_LEVEL.match(line, start)
+    angled = ANGLED_LEVEL.match(line, start)  # NetworkManager's "<info>  [1700000000.1234] device ..."
     if angled is not None and level is None and (level := level_of(angled.group(1))) is not None:
         start = angled.end()
     return event(
