@@ -19,7 +19,7 @@ from typing import Any
 
 from core.contract import normalise_level
 from streaming.formats import parse_line
-from streaming.jsonlog import DECODER, parse_timestamp, read_json_object
+from streaming.jsonlog import DECODER, parse_timestamp, read_json_object, split_container_line
 from streaming.zones import UTC_ONLY, Zones
 
 __all__ = ["Parsed", "event_id", "parse_record", "parse_timestamp"]
@@ -30,9 +30,6 @@ _REQUIRED = ("timestamp", "level", "service", "message")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _OPTIONAL_STRINGS = ("host", "logger", "trace_id", "span_id", "env", "version")
-# What a container runtime (containerd, CRI-O) writes to /var/log/containers/*.log for each line a container prints:
-# its time, the stream, F for a full line or P for part of a longer one (the rest follows in the next lines).
-_CRI = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) ([FP])(?: |$)")
 _EXCEPTION_KEYS = ("type", "message", "stacktrace")
 
 
@@ -142,26 +139,29 @@ def parse_record(
     stripped = text.strip()
     if not stripped:
         return _bad("value is empty")
-    cri = _CRI.match(stripped)
-    if cri is not None:
-        return _container_line(cri, stripped, key, kafka_timestamp, zones)
+    container = split_container_line(stripped)
+    if container is not None:
+        return _container_line(*container, key, kafka_timestamp, zones)
     return _parse_text(stripped, key, kafka_timestamp, zones)
 
 
 def _container_line(
-    cri: re.Match[str], text: str, key: bytes | None, kafka_timestamp: datetime | None, zones: Zones
+    inner: str,
+    runtime_time: datetime | None,
+    stream: dict[str, str],
+    key: bytes | None,
+    kafka_timestamp: datetime | None,
+    zones: Zones,
 ) -> Parsed:
     """The container's own line of a CRI log line, read as a record is; the runtime's time stands in for a time
     the line does not give, and the stream (and a partial line) go to ``attributes``."""
-    inner = text[cri.end() :].strip()
     if not inner:
         return _bad("container log line has no text after its header")
-    parsed = _parse_text(inner, key, parse_timestamp(cri.group(1)) or kafka_timestamp, zones)
+    parsed = _parse_text(inner, key, runtime_time or kafka_timestamp, zones)
     if parsed.error is None:
         attributes = parsed.fields.setdefault("attributes", {})
-        attributes.setdefault("stream", cri.group(2))
-        if cri.group(3) == "P":
-            attributes.setdefault("partial", "true")
+        for name, value in stream.items():
+            attributes.setdefault(name, value)
     return parsed
 
 

@@ -23,7 +23,7 @@ from core.contract import normalise_level
 from streaming.bounds import MAX_DEPTH, field_name
 from streaming.formats import parse_line
 
-__all__ = ["DECODER", "MAX_ATTRIBUTES", "parse_timestamp", "read_json_object"]
+__all__ = ["DECODER", "MAX_ATTRIBUTES", "parse_timestamp", "read_json_object", "split_container_line"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,9 @@ _T = TypeVar("_T")
 # NaN and Infinity are not JSON; read as text, they cannot make a document unserializable later. One decoder
 # for every record: json.loads with an option builds a new one per call.
 DECODER = json.JSONDecoder(parse_constant=str)
+# What a container runtime (containerd, CRI-O) writes to /var/log/containers/*.log for each line a container prints:
+# its time, the stream, F for a full line or P for part of a longer one (the rest follows in the next lines).
+_CRI = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) ([FP])(?: |$)")
 # Attributes kept per event; the rest is counted in ``dropped_attributes_count`` (OTel's name for the same).
 MAX_ATTRIBUTES = 200
 
@@ -407,12 +410,14 @@ def read_json_object(
     message_key = next(
         (name for name in _MESSAGE_KEYS if name in reader.lower and reader.lower[name] in reader.taken), None
     )
-    if message_key == "log" and message is not None and not wrapped:
-        inner = _from_wrapped_line(message, reader, key, kafka_timestamp, zone)
+    level = _read_level(reader, gelf)
+    # A shipper's envelope (Filebeat, Vector, Fluent Bit) names no level: its message is the raw line as read.
+    envelope = level is None and message_key != "log"
+    if message is not None and not wrapped and (message_key == "log" or envelope):
+        inner = _from_wrapped_line(message, reader, key, kafka_timestamp, zone, envelope)
         if inner is not None:
             return inner
     timestamp = reader.first(_TIME_KEYS, functools.partial(_time, zone=zone))
-    level = _read_level(reader, gelf)
     numeric_level = _number(reader.get("level")) is not None and not gelf
     service = reader.first(_SERVICE_KEYS + (("name",) if numeric_level else ()), _string)
     logger_name = reader.first(_LOGGER_KEYS[:3] + (() if numeric_level else ("name",)) + _LOGGER_KEYS[3:], _string)
@@ -425,7 +430,7 @@ def read_json_object(
     exception = _exception(reader)
     if message is None:
         message = _compact(obj)
-    elif level is None:  # no level key, or one with a value no table knows ("DEFAULT"): ask the message
+    elif level is None and not envelope:  # a level value no table knows ("DEFAULT"): ask the message
         level = parse_line(message, now=kafka_timestamp, zone=zone).level
     timestamp = timestamp or kafka_timestamp
     if timestamp is None:
@@ -441,15 +446,36 @@ def read_json_object(
     return fields
 
 
+def split_container_line(text: str) -> tuple[str, datetime | None, dict[str, str]] | None:
+    """The container's own line of a CRI log line (``<time> stdout F <line>``), the runtime's time, and the
+    stream (and ``partial`` for a P line) as attributes; None if ``text`` is not one."""
+    cri = _CRI.match(text)
+    if cri is None:
+        return None
+    attributes = {"stream": cri.group(2)}
+    if cri.group(3) == "P":
+        attributes["partial"] = "true"
+    return text[cri.end() :].strip(), parse_timestamp(cri.group(1)), attributes
+
+
 def _from_wrapped_line(
-    line: str, wrapper: _Reader, key: str | None, kafka_timestamp: datetime | None, zone: tzinfo
+    line: str, wrapper: _Reader, key: str | None, kafka_timestamp: datetime | None, zone: tzinfo, envelope: bool
 ) -> dict[str, Any] | None:
-    """A container runtime's wrapper (Docker json-file, CRI via Fluent Bit: ``log``, ``stream``, ``time``)
-    read with the line it carries: that line's own JSON or header gives the fields, the wrapper fills gaps."""
+    """A wrapper read with the line it carries: that line's own JSON or header gives the fields, the wrapper fills
+    gaps. A container runtime's (Docker json-file, CRI via Fluent Bit: ``log``, ``stream``, ``time``) always; a
+    shipper's ``envelope`` only when the line has a header, JSON or a CRI prefix to take apart (else None).
+    Times: a JSON line's own first. A runtime's (or a CRI prefix's) is when the line was written, exact and
+    zoned, so it wins over a header's; a shipper's is when it read the file, which may be hours later (a backlog),
+    so a header's wins over it, read in the service's zone as a raw line's is."""
     outer_time = wrapper.first(_TIME_KEYS, functools.partial(_time, zone=zone))
     outer_level = _read_level(wrapper, False)
     outer_service = wrapper.first(_SERVICE_KEYS, _string) or key
     text = line.strip()
+    container = split_container_line(text)
+    stream: dict[str, str] = {}
+    if container is not None:
+        text, runtime_time, stream = container
+        outer_time = runtime_time or outer_time
     fields: dict[str, Any] | str | None = None
     if text.startswith("{"):
         try:
@@ -460,9 +486,13 @@ def _from_wrapped_line(
             fields = read_json_object(inner, outer_service, outer_time or kafka_timestamp, zone=zone, wrapped=True)
     if not isinstance(fields, dict):
         raw = parse_line(text, now=kafka_timestamp, zone=zone)
-        # The runtime's own time is exact and zoned; a header inside the line may lack a zone.
-        timestamp = outer_time or raw.timestamp or kafka_timestamp
-        if timestamp is None:
+        if envelope and container is None:
+            if raw.timestamp is None and raw.level is None:
+                return None
+            timestamp = raw.timestamp or outer_time or kafka_timestamp
+        else:
+            timestamp = outer_time or raw.timestamp or kafka_timestamp
+        if timestamp is None or not raw.message.strip():
             return None
         fields = raw.fields(timestamp, outer_service)
         if outer_level:  # the runtime's level (a stream's, say) wins over a level word in the line
@@ -470,7 +500,7 @@ def _from_wrapped_line(
     host = wrapper.first(_HOST_KEYS, _string)
     if host is not None:
         fields.setdefault("host", host)
-    outer = _attributes(wrapper, False)
+    outer = {**_attributes(wrapper, False), **stream}
     if outer:
         merged = {**outer, **fields.get("attributes", {})}
         fields["attributes"] = dict(list(merged.items())[: MAX_ATTRIBUTES + 1])

@@ -295,6 +295,55 @@ def test_docker_json_file_wrapping_a_json_log_reads_the_inner_object() -> None:
     assert fields["attributes"] == {"stream": "stdout", "depth": 900}
 
 
+def test_a_shippers_envelope_takes_the_raw_line_it_carries_apart() -> None:
+    # Filebeat's event: the line as read under "message", the shipper's own fields around it, no level.
+    fields = read(
+        {
+            "@timestamp": "2026-11-23T10:00:04.500Z",
+            "message": "2026-11-23 10:00:00,123 ERROR [main] com.shop.App - payment failed for order 42",
+            "host": {"name": "web-1"},
+            "log": {"file": {"path": "/var/log/shop/app.log"}, "offset": 1234},
+            "agent": {"type": "filebeat"},
+        }
+    )
+    assert (fields["level"], fields["logger"], fields["host"]) == ("ERROR", "com.shop.App", "web-1")
+    assert fields["message"] == "payment failed for order 42"
+    assert fields["timestamp"] == T0  # the line's time, not when the shipper read it
+    assert fields["attributes"]["log.file.path"] == "/var/log/shop/app.log"
+    assert fields["attributes"]["thread"] == "main"
+
+
+def test_a_shippers_envelope_carrying_a_json_line_reads_the_inner_object() -> None:
+    inner = {"level": "warn", "msg": "slow query", "ms": 900, "time": "2026-11-23T10:00:00.123Z"}
+    fields = read({"@timestamp": "2026-11-23T10:00:05Z", "message": json.dumps(inner), "host": {"name": "db-1"}})
+    assert (fields["level"], fields["message"], fields["timestamp"]) == ("WARN", "slow query", T0)
+    assert fields["host"] == "db-1" and fields["attributes"] == {"ms": 900}
+
+
+@pytest.mark.parametrize("field", ["log", "message"])
+def test_a_container_log_line_inside_a_shippers_json_is_unwrapped(field: str) -> None:
+    # Fluent Bit or Vector tailing /var/log/containers/*.log without a CRI parser ships the runtime's line whole.
+    line = '2026-11-23T10:00:00.123Z stderr F {"level":"error","msg":"db down","pool":"main"}'
+    fields = read({"@timestamp": "2026-11-23T10:00:07Z", field: line})
+    assert (fields["level"], fields["message"], fields["timestamp"]) == ("ERROR", "db down", T0)
+    assert fields["attributes"] == {"stream": "stderr", "pool": "main"}
+    fields = read({field: "2026-11-23T10:00:00.123Z stdout P 2026-11-23 10:00:00 WARN cache cold"})
+    assert (fields["level"], fields["message"], fields["timestamp"]) == ("WARN", "cache cold", T0)
+    assert fields["attributes"] == {"stream": "stdout", "partial": "true"}
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        {"@timestamp": "2026-11-23T10:00:00.123Z", "message": "user 42 logged in from the mobile app"},
+        {"@timestamp": "2026-11-23T10:00:00.123Z", "level": "info", "message": "2026-11-23 09:00:00 ERROR x"},
+    ],
+)
+def test_a_message_without_a_header_or_beside_a_level_is_kept_whole(obj: dict[str, Any]) -> None:
+    fields = read(obj)
+    assert fields["message"] == obj["message"] and fields["timestamp"] == T0
+
+
 def test_gelf_level_is_syslog_and_additional_fields_lose_their_underscore() -> None:
     fields = read(
         {
