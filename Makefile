@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test setup browser stop status clean check bench chaos train tunnel
+.PHONY: run test setup browser shippers stop status clean check bench chaos train tunnel
 
 run: setup
 	@$(PY) -m infra run
@@ -13,7 +13,7 @@ run: setup
 test: setup check
 	@$(PY) -m pytest
 
-setup: $(INSTALLED) browser
+setup: $(INSTALLED) browser shippers
 	@$(PY) -m infra setup
 	@$(PY) -m nlp train
 
@@ -24,6 +24,11 @@ train: $(INSTALLED)
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null) \
 		|| echo "Chromium is missing and could not be installed: install Debian's chromium package."
+
+# rsyslog with omkafka runs docs/shippers/rsyslog.conf in the tests: the shipper users are told to use.
+shippers:
+	@dpkg -s rsyslog-kafka >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q rsyslog rsyslog-kafka >/dev/null) \
+		|| echo "rsyslog-kafka is missing and could not be installed: install Debian's rsyslog and rsyslog-kafka packages."
 
 # Reinstalled only when pyproject.toml changes.
 $(INSTALLED): pyproject.toml

@@ -1,0 +1,149 @@
+"""A real shipper into the job's parse stage: rsyslog (Debian's rsyslog and rsyslog-kafka) run with the example
+configuration users are given, ``docs/shippers/rsyslog.conf``, tailing a file and receiving syslog over UDP, into a
+real Kafka topic; what it wrote is read back and parsed by ``streaming.parse.parse_frame``, as the job does."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from kafka import KafkaConsumer
+
+from infra.teststack import free_port
+from streaming.parse import KAFKA_COLUMNS, parse_frame
+
+CONFIG = Path(__file__).resolve().parents[2] / "docs" / "shippers" / "rsyslog.conf"
+RSYSLOGD = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
+
+# Lines a service writes to its log file before rsyslog starts (it reads the file from its start).
+FILE_LINES = [
+    "2026-12-04 10:00:00,123 ERROR [main] com.shop.Api - payment failed for order 42",
+    '{"level":"warn","msg":"slow query","ms":900,"time":"2026-12-04T10:00:01.5Z"}',
+    "plain line without header",
+]
+APPENDED = "2026-12-04T10:00:02Z WARN cache cold"
+
+
+@pytest.fixture
+def rsyslog(tmp_path: Path, kafka_bootstrap: str) -> Iterator[Callable[[str, int], subprocess.Popen[bytes]]]:
+    if not os.access(RSYSLOGD, os.X_OK):
+        pytest.fail("rsyslogd is not installed: run `make setup` (or apt-get install -y rsyslog rsyslog-kafka).")
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(topic: str, udp_port: int) -> subprocess.Popen[bytes]:
+        (tmp_path / "state").mkdir()
+        env = {
+            **os.environ,
+            "LOGWATCH_KAFKA": kafka_bootstrap,
+            "LOGWATCH_TOPIC": topic,
+            "LOGWATCH_FILES": str(tmp_path / "logs" / "*.log"),
+            "LOGWATCH_FILE_SERVICE": "shop-api",
+            "LOGWATCH_SYSLOG_PORT": str(udp_port),
+            "LOGWATCH_STATE_DIR": str(tmp_path / "state"),
+        }
+        argv = [RSYSLOGD, "-n", "-f", str(CONFIG), "-i", str(tmp_path / "rsyslogd.pid")]
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        proc.terminate()
+        proc.wait(20)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def read_topic(bootstrap: str, topic: str, count: int, timeout_s: float = 60) -> list[Any]:
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None)
+    records: list[Any] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while len(records) < count and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(batch)
+    finally:
+        consumer.close()
+    return records
+
+
+def test_rsyslog_with_the_example_configuration_ships_files_and_syslog_the_job_reads(
+    tmp_path: Path,
+    kafka_bootstrap: str,
+    topic_factory: Callable[..., str],
+    rsyslog: Callable[[str, int], subprocess.Popen[bytes]],
+) -> None:
+    topic = topic_factory(1)
+    log_file = tmp_path / "logs" / "shop-api.log"
+    log_file.parent.mkdir()
+    log_file.write_text("".join(f"{line}\n" for line in FILE_LINES))
+    port = free_port()
+    proc = rsyslog(topic, port)
+    assert read_topic(kafka_bootstrap, topic, len(FILE_LINES)), proc.poll()
+
+    with log_file.open("a") as f:  # a line written while rsyslog tails the file
+        f.write(APPENDED + "\n")
+    sender = logging.getLogger(f"shop-worker-{uuid.uuid4().hex[:6]}")
+    sender.propagate = False
+    handler = logging.handlers.SysLogHandler(address=("127.0.0.1", port))
+    handler.ident = "shop-worker[77]: "
+    sender.addHandler(handler)
+    sender.warning("disk almost full: %d%% used", 95)
+    sender.error("job 12 failed")
+    handler.close()
+
+    records = read_topic(kafka_bootstrap, topic, len(FILE_LINES) + 3)
+    output = b"" if proc.poll() is None else (proc.stdout.read() if proc.stdout else b"")
+    assert len(records) == len(FILE_LINES) + 3, output.decode(errors="replace")
+    frame = pd.DataFrame(
+        [
+            (
+                r.key,
+                r.value,
+                r.topic,
+                r.partition,
+                r.offset,
+                datetime.fromtimestamp(r.timestamp / 1000, UTC).replace(tzinfo=None),
+            )
+            for r in records
+        ],
+        columns=list(KAFKA_COLUMNS),
+    )
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    rows = parse_frame(frame)
+    assert [row["error"] for row in rows] == [None] * len(rows)
+    by_message = {row["message"]: row for row in rows}
+    assert set(by_message) == {
+        "payment failed for order 42",
+        "slow query",
+        "plain line without header",
+        "cache cold",
+        "disk almost full: 95% used",
+        "job 12 failed",
+    }
+
+    line = by_message["payment failed for order 42"]
+    assert (line["level"], line["service"], line["logger"]) == ("ERROR", "shop-api", "com.shop.Api")
+    assert line["timestamp"] == datetime(2026, 12, 4, 10, 0, 0, 123000, tzinfo=UTC)  # the line's, not the read's
+    assert line["attributes"]["log.file.path"] == str(log_file) and line["host"]
+    line = by_message["slow query"]
+    assert (line["level"], line["attributes"]["ms"]) == ("WARN", 900)
+    assert line["timestamp"] == datetime(2026, 12, 4, 10, 0, 1, 500000, tzinfo=UTC)
+    line = by_message["plain line without header"]
+    assert line["level"] == "INFO"
+    assert abs(line["timestamp"] - datetime.now(UTC)) < timedelta(minutes=2)  # when rsyslog read it
+    assert by_message["cache cold"]["level"] == "WARN"
+    for message, level in (("disk almost full: 95% used", "WARN"), ("job 12 failed", "ERROR")):
+        line = by_message[message]
+        assert (line["level"], line["service"], line["format"]) == (level, "shop-worker", "syslog5424")
