@@ -22,7 +22,7 @@ from streaming.formats import parse_line
 from streaming.jsonlog import DECODER, parse_timestamp, read_json_object, split_container_line
 from streaming.zones import UTC_ONLY, Zones
 
-__all__ = ["Parsed", "event_id", "parse_record", "parse_timestamp"]
+__all__ = ["DECLARED_ID", "Parsed", "declared_event_id", "event_id", "parse_record", "parse_timestamp"]
 
 _REQUIRED = ("timestamp", "level", "service", "message")
 # A JSON escape of a UTF-16 surrogate. json reads a lone one ("\ud800") into a str that cannot be encoded
@@ -42,6 +42,19 @@ def event_id(topic: str, partition: int, offset: int, cluster: str = "") -> str:
     """
     position = f"{topic}/{partition}/{offset}"
     return hashlib.sha1(f"{cluster}/{position}".encode() if cluster else position.encode()).hexdigest()[:32]
+
+
+# A shipper that delivers at least once (rsyslog's omkafka resends what was in flight when Kafka went away) may
+# name each line with a unique id, ECS's ``event.id``: the copies of a line then make one document.
+DECLARED_ID = "event.id"
+
+
+def declared_event_id(topic: str, declared: str, value: bytes, cluster: str = "") -> str:
+    """The document id of a record that names its own id (:data:`DECLARED_ID`): the same for each copy of it,
+    wherever on the topic they landed. The record's bytes are part of it, so two different records that reuse an
+    id still make two documents."""
+    digest = hashlib.sha1(value).hexdigest()
+    return hashlib.sha1(f"{cluster}/{topic}/{DECLARED_ID}={declared}/{digest}".encode()).hexdigest()[:32]
 
 
 @dataclass

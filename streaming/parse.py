@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from streaming.event import event_id, parse_record
+from streaming.event import DECLARED_ID, Parsed, declared_event_id, event_id, parse_record
 from streaming.redact import redact, redact_fields
 from streaming.templates import template_of
 from streaming.zones import UTC_ONLY, Zones
@@ -44,6 +44,16 @@ def _redact(fields: dict[str, Any]) -> int:
     return count
 
 
+def _declared_id(parsed: Parsed) -> str | None:
+    """The id a JSON log of another schema gives itself (a shipper's, that may send a line twice), else None."""
+    if parsed.format != "json":
+        return None
+    declared = (parsed.fields.get("attributes") or {}).get(DECLARED_ID)
+    return (
+        str(declared) if isinstance(declared, str | int) and not isinstance(declared, bool) and declared != "" else None
+    )
+
+
 def parse_frame(frame: pd.DataFrame, zones: Zones = UTC_ONLY, cluster: str = "") -> list[dict[str, Any]]:
     """Parse and redact a frame of Kafka records.
 
@@ -64,8 +74,11 @@ def parse_frame(frame: pd.DataFrame, zones: Zones = UTC_ONLY, cluster: str = "")
         value = None if value is None else bytes(value)
         parsed = parse_record(value, None if key is None else bytes(key), ingested_at, zones)
         row = parsed.fields
+        declared = _declared_id(parsed)
         row.update(
-            event_id=event_id(topic, int(partition), int(offset), cluster),
+            event_id=event_id(topic, int(partition), int(offset), cluster)
+            if declared is None or value is None
+            else declared_event_id(topic, declared, value, cluster),
             error=parsed.error,
             format=parsed.format,
             redactions=None if parsed.error else _redact(row),

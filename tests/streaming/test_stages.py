@@ -54,6 +54,18 @@ def test_raw_line_without_a_time_takes_the_kafka_timestamp() -> None:
     assert row["timestamp"] == ARRIVED.replace(tzinfo=UTC)
 
 
+def test_copies_of_a_line_that_names_its_own_id_make_one_document() -> None:
+    # A shipper resending what was in flight when Kafka went away: the same bytes at two offsets.
+    line = {"@timestamp": "2026-11-23T10:00:00Z", "event": {"id": "7f9c"}, "message": "order 42 placed"}
+    copy = json.dumps(line).encode()
+    other = json.dumps({**line, "message": "order 43 placed"}).encode()  # a different line reusing the id
+    plain = json.dumps({k: v for k, v in line.items() if k != "event"}).encode()
+    rows = parse_frame(records([copy, copy, other, plain, plain]))
+    ids = [r["event_id"] for r in rows]
+    assert ids[0] == ids[1] and len(set(ids)) == 4  # the copies share an id; without a declared id, offsets decide
+    assert rows[0]["attributes"]["event.id"] == "7f9c"
+
+
 def test_classify_labels_good_rows_only() -> None:
     values: list[bytes | None] = [
         json.dumps(
