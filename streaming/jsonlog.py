@@ -448,14 +448,29 @@ def read_json_object(
 
 def split_container_line(text: str) -> tuple[str, datetime | None, dict[str, str]] | None:
     """The container's own line of a CRI log line (``<time> stdout F <line>``), the runtime's time, and the
-    stream (and ``partial`` for a P line) as attributes; None if ``text`` is not one."""
+    stream (and ``partial`` for a P line) as attributes; None if ``text`` is not one.
+
+    A runtime splits a line longer than 16 KiB into P pieces ended by an F one; a shipper that joins them into one
+    record (rsyslog's imfile with ``endmsg.regex``) sends them a line each, and they are joined back into the line.
+    """
     cri = _CRI.match(text)
     if cri is None:
         return None
+    pieces = [cri]
+    if "\n" in text:
+        lines = text.split("\n")
+        pieces = [m for m in map(_CRI.match, lines) if m is not None]
+        if len(pieces) == len(lines):
+            body = "".join(line[m.end() :] for line, m in zip(lines, pieces, strict=True)).strip()
+        else:  # text after a line that is not the runtime's: the container printed it (or a shipper added it)
+            pieces = [cri]
+            body = text[cri.end() :].strip()
+    else:
+        body = text[cri.end() :].strip()
     attributes = {"stream": cri.group(2)}
-    if cri.group(3) == "P":
+    if pieces[-1].group(3) == "P":
         attributes["partial"] = "true"
-    return text[cri.end() :].strip(), parse_timestamp(cri.group(1)), attributes
+    return body, parse_timestamp(cri.group(1)), attributes
 
 
 def _from_wrapped_line(

@@ -140,6 +140,11 @@ def test_a_kubernetes_container_log_line_is_read_as_the_line_inside_it() -> None
     assert parsed.fields["message"] == "the first 16 KiB of a long line"
     assert parsed.fields["attributes"] == {"stream": "stdout", "partial": "true"}
     assert parse_record(cri + b"stdout F ", b"api", kafka_ts).error == "container log line has no text after its header"
+    # A long line's pieces joined into one record by the shipper, a line each: the line again, whole.
+    pieces = b"\n".join([cri + b"stdout P 2026-11-23 08:15:01,500 WARN [main] c.e.App - a lo", cri + b"stdout P ng li"])
+    parsed = parse_record(pieces + b"\n" + cri + b"stdout F ne ends here", b"api", kafka_ts)
+    assert (parsed.fields["level"], parsed.fields["message"]) == ("WARN", "a long line ends here")
+    assert parsed.fields["attributes"] == {"thread": "main", "stream": "stdout"}
     # Only the runtime's exact header: a line that merely starts with a time and a word stays as it is.
     assert parse_record(cri + b"stdout Fixed the bug", b"api", kafka_ts).fields["message"] == "stdout Fixed the bug"
 

@@ -1,6 +1,7 @@
 """A real shipper into the job's parse stage: rsyslog (Debian's rsyslog and rsyslog-kafka) run with the example
-configuration users are given, ``docs/shippers/rsyslog.conf``, tailing a file and receiving syslog over UDP, into a
-real Kafka topic; what it wrote is read back and parsed by ``streaming.parse.parse_frame``, as the job does."""
+configurations users are given, ``docs/shippers/rsyslog.conf`` (files and syslog over UDP) and
+``docs/shippers/rsyslog-kubernetes.conf`` (a node's container logs), into a real Kafka topic; what it wrote is read
+back and parsed by ``streaming.parse.parse_frame``, as the job does."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from infra.teststack import free_port
 from streaming.parse import KAFKA_COLUMNS, parse_frame
 from tests.producers.kafka_helpers import ManualBroker, consume
 
-CONFIG = Path(__file__).resolve().parents[2] / "docs" / "shippers" / "rsyslog.conf"
+SHIPPERS = Path(__file__).resolve().parents[2] / "docs" / "shippers"
+CONFIG = SHIPPERS / "rsyslog.conf"
 RSYSLOGD = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
 
 # Lines a service writes to its log file before rsyslog starts (it reads the file from its start).
@@ -35,13 +37,19 @@ FILE_LINES = [
 APPENDED = "2026-12-04T10:00:02Z WARN cache cold"
 
 
+Rsyslog = Callable[..., subprocess.Popen[bytes]]
+
+
 @pytest.fixture
-def rsyslog(tmp_path: Path) -> Iterator[Callable[[str, str, int], subprocess.Popen[bytes]]]:
+def rsyslog(tmp_path: Path) -> Iterator[Rsyslog]:
+    """``rsyslog(bootstrap, topic, udp_port, config=CONFIG, **environment)``: rsyslogd running ``config``."""
     if not os.access(RSYSLOGD, os.X_OK):
         pytest.fail("rsyslogd is not installed: run `make setup` (or apt-get install -y rsyslog rsyslog-kafka).")
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(bootstrap: str, topic: str, udp_port: int) -> subprocess.Popen[bytes]:
+    def start(
+        bootstrap: str, topic: str, udp_port: int, config: Path = CONFIG, **extra: str
+    ) -> subprocess.Popen[bytes]:
         (tmp_path / "state").mkdir()
         env = {
             **os.environ,
@@ -51,8 +59,9 @@ def rsyslog(tmp_path: Path) -> Iterator[Callable[[str, str, int], subprocess.Pop
             "LOGWATCH_FILE_SERVICE": "shop-api",
             "LOGWATCH_SYSLOG_PORT": str(udp_port),
             "LOGWATCH_STATE_DIR": str(tmp_path / "state"),
+            **extra,
         }
-        argv = [RSYSLOGD, "-n", "-f", str(CONFIG), "-i", str(tmp_path / "rsyslogd.pid")]
+        argv = [RSYSLOGD, "-n", "-f", str(config), "-i", str(tmp_path / "rsyslogd.pid")]
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         started.append(proc)
         return proc
@@ -63,6 +72,13 @@ def rsyslog(tmp_path: Path) -> Iterator[Callable[[str, str, int], subprocess.Pop
         proc.wait(20)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def output_of(proc: subprocess.Popen[bytes]) -> str:
+    """What rsyslogd said (its configuration errors, Kafka's), once stopped: for a failing assertion's message."""
+    proc.terminate()
+    out, _ = proc.communicate(timeout=20)
+    return out.decode(errors="replace")
 
 
 def frame_of(records: list[Any]) -> pd.DataFrame:
@@ -87,7 +103,7 @@ def test_rsyslog_with_the_example_configuration_ships_files_and_syslog_the_job_r
     tmp_path: Path,
     kafka_bootstrap: str,
     topic_factory: Callable[..., str],
-    rsyslog: Callable[[str, str, int], subprocess.Popen[bytes]],
+    rsyslog: Rsyslog,
 ) -> None:
     topic = topic_factory(1)
     log_file = tmp_path / "logs" / "shop-api.log"
@@ -109,8 +125,7 @@ def test_rsyslog_with_the_example_configuration_ships_files_and_syslog_the_job_r
     handler.close()
 
     records = consume(kafka_bootstrap, topic, len(FILE_LINES) + 3, 60)
-    output = b"" if proc.poll() is None else (proc.stdout.read() if proc.stdout else b"")
-    assert len(records) == len(FILE_LINES) + 3, output.decode(errors="replace")
+    assert len(records) == len(FILE_LINES) + 3, output_of(proc)
     rows = parse_frame(frame_of(records))
     assert [row["error"] for row in rows] == [None] * len(rows)
     by_message = {row["message"]: row for row in rows}
@@ -139,9 +154,7 @@ def test_rsyslog_with_the_example_configuration_ships_files_and_syslog_the_job_r
         assert (line["level"], line["service"], line["format"]) == (level, "shop-worker", "syslog5424")
 
 
-def test_rsyslog_keeps_what_it_read_while_kafka_is_down_and_delivers_it_once(
-    tmp_path: Path, rsyslog: Callable[[str, str, int], subprocess.Popen[bytes]]
-) -> None:
+def test_rsyslog_keeps_what_it_read_while_kafka_is_down_and_delivers_it_once(tmp_path: Path, rsyslog: Rsyslog) -> None:
     broker = ManualBroker(tmp_path / "broker")  # its address is fixed; it is not running yet
     log_file = tmp_path / "logs" / "shop-api.log"
     log_file.parent.mkdir()
@@ -167,3 +180,35 @@ def test_rsyslog_keeps_what_it_read_while_kafka_is_down_and_delivers_it_once(
     documents = {row["event_id"]: row["message"] for row in rows}
     assert sorted(documents.values()) == [f"order {i} placed" for i in range(5)]
     assert len(rows) >= len(lines)
+
+
+def test_rsyslog_on_a_kubernetes_node_ships_container_lines_whole_with_the_container_as_service(
+    tmp_path: Path, kafka_bootstrap: str, topic_factory: Callable[..., str], rsyslog: Rsyslog
+) -> None:
+    topic = topic_factory(1)
+    containers = tmp_path / "containers"
+    containers.mkdir()
+    log_file = containers / f"checkout-7d9f8_shop_api-{'a' * 64}.log"
+    runtime = "2026-12-04T10:00:00.123456789Z"
+    long_message = "x" * 40_000
+    log_file.write_text(
+        f'{runtime} stderr F {{"level":"error","msg":"payment failed","order":42}}\n'
+        # a 40 kB line, split by the runtime at 16 KiB
+        + "".join(f"{runtime} stdout P {long_message[i : i + 16384]}\n" for i in range(0, 32768, 16384))
+        + f"{runtime} stdout F {long_message[32768:]}\n"
+    )
+    proc = rsyslog(
+        kafka_bootstrap,
+        topic,
+        free_port(),
+        SHIPPERS / "rsyslog-kubernetes.conf",
+        LOGWATCH_CONTAINERS=str(containers / "*.log"),
+    )
+    records = consume(kafka_bootstrap, topic, 2, 60)
+    assert len(records) == 2, output_of(proc)
+    first, second = parse_frame(frame_of(records))
+    assert (first["service"], first["level"], first["message"]) == ("api", "ERROR", "payment failed")
+    assert first["timestamp"] == datetime(2026, 12, 4, 10, 0, 0, 123456, tzinfo=UTC)
+    assert first["attributes"]["order"] == 42 and first["attributes"]["stream"] == "stderr"
+    assert (second["service"], second["message"]) == ("api", long_message)
+    assert "partial" not in second["attributes"]
