@@ -411,9 +411,11 @@ def read_json_object(
         (name for name in _MESSAGE_KEYS if name in reader.lower and reader.lower[name] in reader.taken), None
     )
     level = _read_level(reader, gelf)
-    # A shipper's envelope (Filebeat, Vector, Fluent Bit) names no level: its message is the raw line as read.
-    envelope = level is None and message_key != "log"
-    if message is not None and not wrapped and (message_key == "log" or envelope):
+    # A container runtime's wrapper (Docker json-file, a CRI line read by Fluent Bit's parser) names the stream; a
+    # shipper's envelope (Filebeat, Vector, Fluent Bit tailing a file) names no level: both carry the raw line.
+    runtime = message_key == "log" and obj.get("stream") in ("stdout", "stderr")
+    envelope = level is None and not runtime
+    if message is not None and not wrapped and (runtime or envelope):
         inner = _from_wrapped_line(message, reader, key, kafka_timestamp, zone, envelope)
         if inner is not None:
             return inner

@@ -313,6 +313,20 @@ def test_a_shippers_envelope_takes_the_raw_line_it_carries_apart() -> None:
     assert fields["attributes"]["thread"] == "main"
 
 
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"@timestamp": 1795428009.5, "log": "{line}"},  # Fluent Bit tailing a file (its default key: log)
+        {"timestamp": "2026-11-23T10:00:09.5Z", "message": "{line}", "host": "web-1", "source_type": "file"},  # Vector
+    ],
+)
+def test_other_shippers_envelopes_give_the_lines_own_time(envelope: dict[str, Any]) -> None:
+    line = "2026-11-23 10:00:00,123 WARN [main] com.shop.App - stock low for sku 42"
+    fields = read({k: line if v == "{line}" else v for k, v in envelope.items()})
+    assert (fields["level"], fields["logger"], fields["message"]) == ("WARN", "com.shop.App", "stock low for sku 42")
+    assert fields["timestamp"] == T0  # read 9 s later: the shipper's time is not the event's
+
+
 def test_a_shippers_envelope_carrying_a_json_line_reads_the_inner_object() -> None:
     inner = {"level": "warn", "msg": "slow query", "ms": 900, "time": "2026-11-23T10:00:00.123Z"}
     fields = read({"@timestamp": "2026-11-23T10:00:05Z", "message": json.dumps(inner), "host": {"name": "db-1"}})
