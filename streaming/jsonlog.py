@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from core.contract import normalise_level
 from streaming.bounds import MAX_DEPTH, field_name
 from streaming.formats import parse_line
+from streaming.formats.traces import EXCEPTION_LINE
 
 __all__ = ["DECODER", "MAX_ATTRIBUTES", "parse_timestamp", "read_json_object", "split_container_line"]
 
@@ -94,8 +95,6 @@ _KNOWN = (
     | _OPTIONAL_ALL
     | frozenset(_MESSAGE_KEYS + _TIME_KEYS + _SERVICE_KEYS + _LOGGER_KEYS + ("name", "shortmessage"))
 )
-# "ValueError: bad" ending a Python traceback, "java.lang.IllegalStateException: bad" opening a Java one.
-_EXC_LINE = re.compile(r"([A-Za-z_][\w$.]*(?:Error|Exception|Exit|Interrupt|Fault))(?::\s*(.*))?", re.ASCII)
 
 # Numeric levels. bunyan and pino: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal (a custom level in
 # between takes the one below it). syslog severities (RFC 5424; journald PRIORITY, GELF level): 0 emerg, 1
@@ -340,7 +339,7 @@ def _exception(reader: _Reader) -> dict[str, str | None] | None:
     if exc_type is None and stack is not None:
         lines = stack.splitlines()
         line = lines[-1] if stack.startswith("Traceback") else lines[0]
-        m = _EXC_LINE.match(line.strip())
+        m = EXCEPTION_LINE.match(line.strip())
         if m is not None:
             exc_type = m.group(1)
             message = message if message is not None else m.group(2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 
 from streaming.formats._common import ISO_TS, MONTHS, iso_match_time
@@ -14,6 +15,7 @@ from streaming.formats.logcat import parse_logcat, parse_logcat_after_time
 from streaming.formats.model import RawEvent
 from streaming.formats.pylog import parse_python_default
 from streaming.formats.syslog import parse_bsd_after_time, parse_syslog
+from streaming.formats.traces import split_trace
 from streaming.formats.web import parse_access, parse_apache_error
 
 __all__ = ["detect", "parse_line"]
@@ -119,7 +121,8 @@ def parse_line(text: str, *, now: datetime | None = None, zone: tzinfo = UTC) ->
     """Parse one raw log line in any supported format; never raises.
 
     :param text: the line; surrounding whitespace and a byte-order mark are ignored. A record may hold
-        several lines (a stack trace): the header is read from the first, the rest stays in the message.
+        several lines: the header is read from the first, the rest stays in the message, but for a Java or Python
+        stack trace, which becomes ``exception``.
     :param now: reference time for year-less timestamps (syslog, logcat): such a time is placed in this
         year, or the one before if it would be more than a day ahead. Defaults to the current time;
         pass the Kafka record's timestamp when replaying old logs.
@@ -136,7 +139,9 @@ def parse_line(text: str, *, now: datetime | None = None, zone: tzinfo = UTC) ->
             now = datetime.now(UTC)
         elif now.tzinfo is None:
             now = now.replace(tzinfo=UTC)
-        return detect(line, now, zone)
+        event = detect(line, now, zone)
+        message, exception = split_trace(event.message)
+        return event if exception is None else replace(event, message=message, exception=exception)
     except Exception:  # a parser bug must cost one line its fields, never the stream
         logger.debug("parse_line failed, kept as plain text", exc_info=True)
         return RawEvent(format="plain", message=text if isinstance(text, str) else repr(text))

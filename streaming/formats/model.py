@@ -39,6 +39,7 @@ class RawEvent:
     :param logger: the logger/component/tag that emitted the line, else None.
     :param message: the human message; the whole line when the format has no separate message part.
     :param attributes: everything else the format carries (status, pid, thread, client_ip ...).
+    :param exception: a stack trace the record carried after its first line, as {type, message, stacktrace}.
     """
 
     format: str
@@ -49,6 +50,7 @@ class RawEvent:
     logger: str | None = None
     message: str
     attributes: dict[str, str | int | float] = field(default_factory=dict)
+    exception: dict[str, str | None] | None = None
 
     def fields(self, timestamp: datetime, service: str | None) -> dict[str, Any]:
         """The event fields of docs/design.md.
@@ -69,4 +71,6 @@ class RawEvent:
             fields["logger"] = self.logger
         if self.attributes:
             fields["attributes"] = dict(self.attributes)
+        if self.exception:
+            fields["exception"] = dict(self.exception)
         return fields

@@ -139,18 +139,19 @@ def test_impossible_times_become_none(line: str) -> None:
     assert parsed.message
 
 
-def test_multi_line_record_keeps_the_stack_trace_in_the_message() -> None:
+def test_multi_line_record_reads_its_header_from_the_first_line() -> None:
     record = (
         "2026-11-23 08:40:09,012 ERROR [main] com.example.Boot: unrecoverable configuration error\n"
         "java.lang.IllegalStateException: missing key\n\tat com.example.Boot.main(Boot.java:17)\n"
     )
     parsed = parse_line(record, now=NOW)
     assert (parsed.format, parsed.level, parsed.logger) == ("log4j", "ERROR", "com.example.Boot")
-    assert parsed.message.startswith("unrecoverable configuration error\njava.lang.IllegalStateException")
-    assert parsed.message.endswith("Boot.java:17)")
+    assert parsed.message == "unrecoverable configuration error" and parsed.exception is not None
+    assert parsed.exception["stacktrace"] == record.split("\n", 1)[1].strip()
     kafka = "[2026-11-23 08:40:07,890] ERROR boom (kafka.Foo)\njava.lang.Error: x\n\tat a.b(C.java:1)"
     parsed = parse_line(kafka, now=NOW)
-    assert parsed.logger == "kafka.Foo" and parsed.message == "boom\njava.lang.Error: x\n\tat a.b(C.java:1)"
+    assert (parsed.logger, parsed.message) == ("kafka.Foo", "boom")
+    assert parsed.exception == {"type": "java.lang.Error", "message": "x", "stacktrace": kafka.split("\n", 1)[1]}
 
 
 def test_header_without_message_falls_back_to_the_whole_line() -> None:
@@ -267,3 +268,48 @@ def test_loghub_system_is_detected(system: str, fmt: str) -> None:
         with_time += parsed.timestamp is not None
     assert counts[fmt] / len(lines) >= 0.95, counts
     assert with_time / len(lines) >= 0.9
+
+
+def test_a_stack_trace_after_the_first_line_becomes_the_exception() -> None:
+    java = (
+        "2026-12-04 10:00:00,123 ERROR [main] com.shop.App - payment failed for order 42\n"
+        "java.lang.IllegalStateException: gateway closed\n"
+        "\tat com.shop.Gateway.charge(Gateway.java:88)\n"
+        "\tat com.shop.App.main(App.java:12)\n"
+        "Caused by: java.io.IOException: connection reset\n"
+        "\t... 2 more"
+    )
+    event = parse_line(java)
+    assert (event.level, event.logger, event.message) == ("ERROR", "com.shop.App", "payment failed for order 42")
+    assert event.exception is not None
+    assert (event.exception["type"], event.exception["message"]) == (
+        "java.lang.IllegalStateException",
+        "gateway closed",
+    )
+    assert event.exception["stacktrace"] == java.split("\n", 1)[1]
+    python = (
+        "2026-12-04 10:00:00,123 - billing - ERROR - charge failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "billing.py", line 3, in charge\n'
+        "    raise ValueError('card expired')\n"
+        "ValueError: card expired"
+    )
+    event = parse_line(python)
+    assert event.message == "charge failed" and event.exception is not None
+    assert (event.exception["type"], event.exception["message"]) == ("ValueError", "card expired")
+    assert (
+        event.exception["stacktrace"].startswith("Traceback")
+        and event.fields(datetime(2026, 12, 4, tzinfo=UTC), None)["exception"]["type"]
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12-04 10:00:00 INFO report follows\nline two\nRuntimeError: a word in prose, no frames after it",
+        "2026-12-04 10:00:00 INFO single line with java.lang.IllegalStateException: in it",
+    ],
+)
+def test_lines_that_are_not_a_stack_trace_stay_in_the_message(text: str) -> None:
+    event = parse_line(text)
+    assert event.exception is None and event.message.endswith(text.rsplit(" ", 3)[-1])
