@@ -61,6 +61,7 @@ def rsyslog(tmp_path: Path) -> Iterator[Rsyslog]:
             "LOGWATCH_STATE_DIR": str(tmp_path / "state"),
             **extra,
         }
+        env.setdefault("LOGWATCH_FILES_START", "")  # not from this process's environment
         argv = [RSYSLOGD, "-n", "-f", str(config), "-i", str(tmp_path / "rsyslogd.pid")]
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         started.append(proc)
@@ -212,3 +213,27 @@ def test_rsyslog_on_a_kubernetes_node_ships_container_lines_whole_with_the_conta
     assert first["attributes"]["order"] == 42 and first["attributes"]["stream"] == "stderr"
     assert (second["service"], second["message"]) == ("api", long_message)
     assert "partial" not in second["attributes"]
+
+
+def test_rsyslog_joins_a_stack_trace_to_its_line_when_told_where_records_start(
+    tmp_path: Path, kafka_bootstrap: str, topic_factory: Callable[..., str], rsyslog: Rsyslog
+) -> None:
+    topic = topic_factory(1)
+    log_file = tmp_path / "logs" / "shop-api.log"
+    log_file.parent.mkdir()
+    trace = "java.lang.IllegalStateException: gateway closed\n\tat com.shop.Gateway.charge(Gateway.java:88)"
+    log_file.write_text(
+        f"2026-12-04 10:00:00,123 ERROR [main] com.shop.Api - payment failed\n{trace}\n"
+        "2026-12-04 10:00:01,000 INFO [main] com.shop.Api - retrying\n"
+    )
+    proc = rsyslog(kafka_bootstrap, topic, free_port(), LOGWATCH_FILES_START="^[0-9]{4}-")
+    records = consume(kafka_bootstrap, topic, 2, 60)
+    assert len(records) == 2, output_of(proc)
+    failed, retrying = parse_frame(frame_of(records))
+    assert (failed["level"], failed["message"]) == ("ERROR", "payment failed")
+    assert failed["exception"] == {
+        "type": "java.lang.IllegalStateException",
+        "message": "gateway closed",
+        "stacktrace": trace,
+    }
+    assert (retrying["level"], retrying["message"], retrying.get("exception")) == ("INFO", "retrying", None)
