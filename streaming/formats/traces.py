@@ -13,16 +13,18 @@ EXCEPTION_LINE = re.compile(
 )
 _PYTHON_START = "Traceback (most recent call last):"
 _JAVA_FRAME = re.compile(r"\s+at \S+\(", re.ASCII)
+# A trace starts within a message's first lines; looking no further bounds the cost of a hostile record of many lines.
+_MAX_HEAD_LINES = 100
 
 
 def split_trace(message: str) -> tuple[str, dict[str, str | None] | None]:
     """``message`` without the stack trace that follows its first line, and that trace as ``exception``
-    {type, message, stacktrace}; the message unchanged and None when no line after the first opens a Python
-    traceback or a Java exception followed by its frames."""
+    {type, message, stacktrace}; the message unchanged and None when none of its first lines after the first opens a
+    Python traceback or a Java exception followed by its frames."""
     if "\n" not in message:
         return message, None
     lines = message.split("\n")
-    for index in range(1, len(lines)):
+    for index in range(1, min(len(lines), _MAX_HEAD_LINES)):
         line = lines[index].strip()
         if line == _PYTHON_START:
             thrown = next((m for text in reversed(lines[index + 1 :]) if (m := EXCEPTION_LINE.match(text))), None)
