@@ -166,12 +166,15 @@ def _container_line(
     kafka_timestamp: datetime | None,
     zones: Zones,
 ) -> Parsed:
-    """The container's own line of a CRI log line, read as a record is; the runtime's time stands in for a time
-    the line does not give, and the stream (and a partial line) go to ``attributes``."""
+    """The container's own line of a CRI log line, read as a record is, and the stream (and a partial line) in
+    ``attributes``. Its time is the runtime's, exact and zoned, over a header's, which may lack a zone; a JSON
+    line's own comes first (as for a runtime's line inside a shipper's JSON, streaming.jsonlog)."""
     if not inner:
         return _bad("container log line has no text after its header")
     parsed = _parse_text(inner, key, runtime_time or kafka_timestamp, zones)
     if parsed.error is None:
+        if runtime_time is not None and parsed.format != "json":
+            parsed.fields["timestamp"] = runtime_time
         attributes = parsed.fields.setdefault("attributes", {})
         for name, value in stream.items():
             attributes.setdefault(name, value)
