@@ -415,7 +415,7 @@ def read_json_object(
     runtime = message_key == "log" and obj.get("stream") in ("stdout", "stderr")
     envelope = level is None and not runtime
     if message is not None and not wrapped and (runtime or envelope):
-        inner = _from_wrapped_line(message, reader, key, kafka_timestamp, zone, envelope)
+        inner = _from_wrapped_line(message, reader, level, key, kafka_timestamp, zone, envelope)
         if inner is not None:
             return inner
     timestamp = reader.first(_TIME_KEYS, functools.partial(_time, zone=zone))
@@ -457,25 +457,26 @@ def split_container_line(text: str) -> tuple[str, datetime | None, dict[str, str
     cri = _CRI.match(text)
     if cri is None:
         return None
-    pieces = [cri]
-    if "\n" in text:
+    last, body = cri, text[cri.end() :]
+    if "\n" in text:  # when a line is not the runtime's, the container printed it: the text stays as it is
         lines = text.split("\n")
         pieces = [m for m in map(_CRI.match, lines) if m is not None]
         if len(pieces) == len(lines):
-            body = "".join(line[m.end() :] for line, m in zip(lines, pieces, strict=True)).strip()
-        else:  # text after a line that is not the runtime's: the container printed it (or a shipper added it)
-            pieces = [cri]
-            body = text[cri.end() :].strip()
-    else:
-        body = text[cri.end() :].strip()
+            last, body = pieces[-1], "".join(line[m.end() :] for line, m in zip(lines, pieces, strict=True))
     attributes = {"stream": cri.group(2)}
-    if pieces[-1].group(3) == "P":
+    if last.group(3) == "P":
         attributes["partial"] = "true"
-    return body, parse_timestamp(cri.group(1)), attributes
+    return body.strip(), parse_timestamp(cri.group(1)), attributes
 
 
 def _from_wrapped_line(
-    line: str, wrapper: _Reader, key: str | None, kafka_timestamp: datetime | None, zone: tzinfo, envelope: bool
+    line: str,
+    wrapper: _Reader,
+    outer_level: str | None,
+    key: str | None,
+    kafka_timestamp: datetime | None,
+    zone: tzinfo,
+    envelope: bool,
 ) -> dict[str, Any] | None:
     """A wrapper read with the line it carries: that line's own JSON or header gives the fields, the wrapper fills
     gaps. A container runtime's (Docker json-file, CRI via Fluent Bit: ``log``, ``stream``, ``time``) always; a
@@ -484,7 +485,6 @@ def _from_wrapped_line(
     zoned, so it wins over a header's; a shipper's is when it read the file, which may be hours later (a backlog),
     so a header's wins over it, read in the service's zone as a raw line's is."""
     outer_time = wrapper.first(_TIME_KEYS, functools.partial(_time, zone=zone))
-    outer_level = _read_level(wrapper, False)
     outer_service = wrapper.first(_SERVICE_KEYS, _string) or key
     text = line.strip()
     container = split_container_line(text)
