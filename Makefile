@@ -54,7 +54,7 @@ check: $(INSTALLED)
 
 # Prints speed and memory figures; nothing here asserts a timing.
 bench: setup
-	@command -v kcat >/dev/null 2>&1 || apt-get install -y -q kafkacat >/dev/null 2>&1 || echo "kcat not installed: the producer/kcat ratio is skipped"
+	@command -v kcat >/dev/null 2>&1 || apt-get install -y -q kafkacat >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q kafkacat >/dev/null 2>&1) || echo "kcat not installed: the producer/kcat ratio is skipped"
 	@for script in bench/bench_*.py; do module=bench.$$(basename $$script .py); echo "== $$module"; \
 		$(PY) -m $$module || exit 1; done
 

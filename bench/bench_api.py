@@ -19,6 +19,11 @@ Figures:
   and of the API process (when Elasticsearch runs on this machine): where the time goes. The fixed ranges
   repeat, so Elasticsearch answers the histograms from its request cache; the row ``trends moving`` moves each
   histogram's range by a millisecond per request, as a dashboard's ``now-15m`` does, so they are computed.
+  Each row is measured after ``--warmup`` requests through each path (default 1,000): a node that has just
+  started and bulk-loaded has not compiled its search code yet, and on 2 cores its first few hundred searches
+  cost two to three times what they cost later (Elasticsearch CPU per search of the mix: 16 ms after 100
+  warm-up requests, 11 ms after 1,000, 7 ms on a node warmed for minutes), which is a cold start, not the
+  search latency of a running deployment.
 - live tail: documents produced to Kafka, delivered to one WebSocket client with a filter; delivered per
   second and produce-to-browser latency p50/p95. kafka-python's producer is pure Python here (no crc32c
   extension), so the producer rather than the tail may be the limit: both rates are printed.
@@ -347,12 +352,14 @@ def bench_http(
     total: int,
     concurrency: int,
     rounds: int,
+    warmup: int,
 ) -> dict[str, float | None]:
     """Print the latency table of the API next to Elasticsearch; returns its figures in ms.
 
     :param api: the API's URL and process id.
     :param es_process: Elasticsearch's process id when it runs on this machine, else None.
     :param rounds: ES and API alternate this many times, ``total / rounds`` requests each time.
+    :param warmup: requests sent before each row's measurement, through each path.
     """
     api_url, api_process = api
     figures: dict[str, float | None] = {}
@@ -397,8 +404,9 @@ def bench_http(
     )
     per_round = max(1, total // rounds)
     for name, make in cases:
-        for via in ("ES", "API"):  # warm caches and connections
-            asyncio.run(load(make(via, 0, min(100, total)), min(100, total), concurrency))
+        for via in ("ES", "API"):  # warm caches, connections and the JVM's compiled code
+            # Round number past the measured ones: the moving ranges of the warm-up are never measured.
+            asyncio.run(load(make(via, rounds + 1, warmup), warmup, concurrency))
         lat: dict[str, list[float]] = {"ES": [], "API": []}
         spent = {via: {"s": 0.0, "es": 0.0, "api": 0.0} for via in ("ES", "API")}
         for r in range(rounds):
@@ -510,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=4, help="ES and API alternate this many times per row")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=1000,
+        help="requests through each path before a row is measured (a fresh node's search code is not compiled yet)",
+    )
     parser.add_argument("--reload", action="store_true", help="load the documents even if a previous run left them")
     parser.add_argument("--tail-docs", type=int, default=20_000)
     args = parser.parse_args(argv)
@@ -540,7 +554,14 @@ def main(argv: list[str] | None = None) -> int:
             "(everything, Elasticsearch included, shares them)"
         )
         figures = bench_http(
-            (api_url, api_proc.pid), args.es_url, es_process, anchor, args.requests, args.concurrency, args.rounds
+            (api_url, api_proc.pid),
+            args.es_url,
+            es_process,
+            anchor,
+            args.requests,
+            args.concurrency,
+            args.rounds,
+            args.warmup,
         )
         figures.update(bench_tail(api_url, args.kafka, topic, args.tail_docs))
         print(json.dumps({"bench": "api", "docs": args.docs, **bulk, **figures}))
