@@ -41,7 +41,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 
 from bench.stats import percentile
 from producers import KafkaLogHandler, LogProducer
-from producers.transport import Resolved
+from producers.buffer import Flight
 
 __all__ = ["main"]
 
@@ -145,18 +145,16 @@ def serialized_events(n: int) -> list[tuple[str, bytes]]:
     class Capture:
         def __init__(self) -> None:
             self.values: list[tuple[str, bytes]] = []
-            self.tokens: list[int] = []
 
-        def send(self, key: bytes, value: bytes, token: int) -> None:
-            self.values.append((key.decode(), value))
-            self.tokens.append(token)
+        def send(self, flight: Flight) -> None:
+            self.values.extend((key.decode(), value) for key, value, _at, _origin in flight.records)
+            flight.sent = flight.acked = len(flight.records)
 
         def probe(self) -> None:
             return None
 
-        def poll(self) -> Resolved:
-            tokens, self.tokens = self.tokens, []
-            return tokens, []
+        def poll(self) -> None:
+            return None
 
         def close(self, timeout_s: float) -> None:
             return None

@@ -8,7 +8,6 @@ An outage is logged once when it starts and once when it ends.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import random
 import threading
@@ -16,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from producers._internal import capture_internal_exception
-from producers.buffer import Buffer, Record
+from producers.buffer import Buffer, Flight, Record
 from producers.config import ProducerConfig
 from producers.spool import Segment, Spool
 from producers.transport import Transport, transport_class
@@ -29,6 +28,9 @@ _MIN_BACKOFF_S = 0.25
 _POLL_S = 0.005
 _BUSY_POLLS = 20  # 100 ms without events and the sender sleeps until an emit wakes it
 _SPOOL_RESCAN_S = 5.0
+# Records per call to the client: memory comes back a flight at a time, and the stop deadline is checked
+# between flights.
+_FLIGHT = 1024
 
 
 def _retriable(exc: BaseException) -> bool:
@@ -64,7 +66,6 @@ class Sender:
         self._replaying: list[Segment] = []
         self._next_spool_scan = 0.0
         self._warned: set[str] = set()
-        self._tokens = itertools.count()
         self._give_up_s = config.give_up_after_s
         self.finished = threading.Event()
         # Events still undelivered at the stop deadline that could not be spooled (dropped as shutdown).
@@ -219,46 +220,61 @@ class Sender:
         buf = self._buffer
         if not buf.inflight:
             self._last_progress = time.monotonic()
-        # Hoisted: this loop runs once per record.
-        send, inflight, tokens = transport.send, buf.inflight, self._tokens
-        for i, rec in enumerate(batch):
-            if i & 255 == 255 and self._stop_deadline is not None and time.monotonic() >= self._stop_deadline:
-                buf.requeue(batch[i:])  # a slow client must not carry the stop past its deadline
+        for start in range(0, len(batch), _FLIGHT):
+            if start and self._stop_deadline is not None and time.monotonic() >= self._stop_deadline:
+                buf.requeue(batch[start:])  # a slow client must not carry the stop past its deadline
                 return
-            token = next(tokens)
-            inflight[token] = rec
+            if not self._fly(transport, batch[start : start + _FLIGHT]):
+                buf.requeue(batch[start + _FLIGHT :])
+                return
+
+    def _fly(self, transport: Transport, records: list[Record]) -> bool:
+        """Hand records to the client; False when Kafka is away (the ones it did not take are handed back)."""
+        buf = self._buffer
+        while records:
+            flight = Flight(records)
+            buf.launch(flight)
             try:
-                send(rec[0], rec[1], token)
+                transport.send(flight)
+                return True
             except Exception as exc:
-                if buf.pop_inflight(token) is None:
-                    continue
+                refused, rest = records[flight.sent], records[flight.sent + 1 :]
+                flight.records = records[: flight.sent]
                 if _retriable(exc):
-                    buf.requeue(batch[i:])
+                    buf.requeue([refused, *rest])
                     self._enter_outage(f"send failed: {exc}")
                     self._schedule_retry()
-                    return
-                buf.mark_failed([rec])
+                    return False
+                buf.mark_failed([refused])
                 self._warn_once(exc)
+                records = rest
+        return True
 
     def _poll(self, transport: Transport) -> None:
-        """Count what the transport reports: acknowledgements under one lock, failures one by one."""
+        """Count what the client reported: acknowledgements a flight at a time, failures one by one."""
         try:
-            acked, failed = transport.poll()
+            transport.poll()
         except Exception as exc:
             capture_internal_exception(exc)
             return
-        if acked and self._buffer.ack_many(acked):
+        buf = self._buffer
+        progressed = False
+        for flight in list(buf.inflight):
+            if buf.count_acks(flight):
+                progressed = True
+            while flight.handled < len(flight.failed):
+                index, error = flight.failed[flight.handled]
+                flight.handled += 1
+                self._failed(flight.records[index], error)
+            if flight.resolved:
+                buf.land(flight)
+        if progressed:
             self._last_progress = time.monotonic()
             if self.outage_since is not None:
                 self._recovered()
-        for token, error in failed:
-            self._failed(token, error)
 
-    def _failed(self, token: int, exc: BaseException) -> None:
+    def _failed(self, rec: Record, exc: BaseException) -> None:
         buf = self._buffer
-        rec = buf.pop_inflight(token)
-        if rec is None:
-            return
         if self._closing_transport:
             buf.requeue([rec])  # resolved by the shutdown that is closing the transport
         elif _retriable(exc):

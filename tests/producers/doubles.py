@@ -12,7 +12,8 @@ from collections.abc import Callable
 from functools import partial
 
 from producers import ProducerConfig
-from producers.transport import Outcomes, Resolved, Unreachable
+from producers.buffer import Flight
+from producers.transport import Unreachable
 
 __all__ = ["FakeBroker", "FakeTransport", "Retriable", "Fatal"]
 
@@ -86,12 +87,19 @@ class FakeBroker:
 
 
 class FakeTransport:
+    """Reports into the flight from whichever thread the broker acts on (the test's, for held records), like
+    kafka-python's network thread."""
+
     def __init__(self, broker: FakeBroker) -> None:
         self.broker = broker
-        self.outcomes = Outcomes()  # the broker reports from the test's thread, like kafka-python's
 
-    def send(self, key: bytes, value: bytes, token: int) -> None:
-        callback: Report = partial(self._report, token)
+    def send(self, flight: Flight) -> None:
+        for i, (key, value, _at, _origin) in enumerate(flight.records):
+            flight.sent = i
+            self._send_one(key, value, partial(self._report, flight, i))
+        flight.sent = len(flight.records)
+
+    def _send_one(self, key: bytes, value: bytes, callback: Report) -> None:
         broker = self.broker
         if broker.send_delay_s:
             time.sleep(broker.send_delay_s)
@@ -112,14 +120,15 @@ class FakeTransport:
         if not self.broker.up:
             raise Unreachable("fake broker is down")
 
-    def _report(self, token: int, exc: BaseException | None) -> None:
+    @staticmethod
+    def _report(flight: Flight, index: int, exc: BaseException | None) -> None:
         if exc is None:
-            self.outcomes.acked(token)
+            flight.ack()
         else:
-            self.outcomes.failed(token, exc)
+            flight.fail(index, exc)
 
-    def poll(self) -> Resolved:
-        return self.outcomes.take()
+    def poll(self) -> None:
+        return None
 
     def close(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s

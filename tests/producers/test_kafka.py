@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from producers import KafkaLogHandler, LogProducer, ProducerConfig
+from producers.buffer import Flight
 from producers.transport import ConfluentTransport, LibrdkafkaError
 from tests.producers.helpers import assert_event_schema, unique
 from tests.producers.kafka_helpers import TRANSPORTS, consume
@@ -114,20 +115,23 @@ def test_a_confluent_client_that_failed_fatally_gives_its_records_back_and_is_re
         service="fatal", bootstrap_servers=kafka_bootstrap, topic=topic, transport="confluent", linger_ms=2000
     )
     transport = ConfluentTransport(config)
-    for token in range(5):
-        transport.send(b"k", b"lost with the old client %d" % token, token)  # still lingering in its queue
+    lingering = Flight([(b"k", b"lost with the old client %d" % i, 0.0, None) for i in range(5)])
+    transport.send(lingering)  # still lingering in its queue
+    assert lingering.sent == 5
     # What the error callback records when librdkafka reports a fatal error (the idempotent producer lost
     # its sequence); the broker cannot be made to cause one on demand.
     transport._fatal = confluent_kafka.KafkaError(confluent_kafka.KafkaError._FATAL, fatal=True)
-    with pytest.raises(LibrdkafkaError) as refused:
-        transport.send(b"k", b"refused", 99)
-    assert refused.value.retriable
-    acked, failed = transport.poll()
-    assert acked == [] and sorted(token for token, _exc in failed) == list(range(5))
-    assert all(getattr(exc, "retriable", False) for _token, exc in failed)
-    transport.send(b"k", b"sent by the new client", 5)
+    refused = Flight([(b"k", b"refused", 0.0, None)])
+    with pytest.raises(LibrdkafkaError) as error:
+        transport.send(refused)
+    assert error.value.retriable and refused.sent == 0
+    transport.poll()
+    assert lingering.acked == 0 and sorted(index for index, _exc in lingering.failed) == list(range(5))
+    assert all(getattr(exc, "retriable", False) for _index, exc in lingering.failed)
+    fresh = Flight([(b"k", b"sent by the new client", 0.0, None)])
+    transport.send(fresh)
     transport.close(15)
-    assert transport.poll() == ([5], [])
+    assert (fresh.acked, fresh.failed) == (1, [])
     assert [r.value for r in consume(kafka_bootstrap, topic, 6, timeout_s=3)] == [b"sent by the new client"]
 
 
