@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from producers import LogProducer, ProducerConfig, ProducerConfigError, SpoolError, _internal
+from producers import config as config_module
 from tests.producers.doubles import FakeBroker
 from tests.producers.helpers import assert_event_schema, decode_all, wait_until
 
@@ -280,6 +281,21 @@ def test_transport_comes_from_the_option_or_the_environment(monkeypatch: pytest.
     monkeypatch.setenv("LOGWATCH_PRODUCER_TRANSPORT", "rdkafka")
     with pytest.raises(ProducerConfigError, match="transport must be 'kafka-python' or 'confluent', got 'rdkafka'"):
         ProducerConfig(service="s")
+
+
+def test_auto_compression_is_zstd_for_librdkafka_and_follows_the_installed_codecs_for_kafka_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    installed: set[str] = set()
+    monkeypatch.setattr(config_module.importlib.util, "find_spec", lambda name: object() if name in installed else None)
+    assert ProducerConfig(service="s", transport="confluent").compression_type == "zstd"
+    assert ProducerConfig(service="s", transport="kafka-python").compression_type == "gzip"
+    installed.add("lz4")
+    assert ProducerConfig(service="s", transport="kafka-python").compression_type == "lz4"
+    installed.add("zstandard")
+    assert ProducerConfig(service="s", transport="kafka-python").compression_type == "zstd"
+    assert ProducerConfig(service="s", transport="confluent", compression="gzip").compression_type == "gzip"
+    assert ProducerConfig(service="s", compression="none").compression_type is None
 
 
 def test_send_raw_sends_bytes_unchanged(producer_factory: Factory, fake_broker: FakeBroker) -> None:
