@@ -224,31 +224,31 @@ class Sender:
             if start and self._stop_deadline is not None and time.monotonic() >= self._stop_deadline:
                 buf.requeue(batch[start:])  # a slow client must not carry the stop past its deadline
                 return
-            if not self._fly(transport, batch[start : start + _FLIGHT]):
-                buf.requeue(batch[start + _FLIGHT :])
+            left = self._fly(transport, batch[start : start + _FLIGHT])
+            if left:
+                buf.requeue(left + batch[start + _FLIGHT :])  # one call: the order is kept
                 return
 
-    def _fly(self, transport: Transport, records: list[Record]) -> bool:
-        """Hand records to the client; False when Kafka is away (the ones it did not take are handed back)."""
+    def _fly(self, transport: Transport, records: list[Record]) -> list[Record]:
+        """Hand records to the client; returns the ones it did not take because Kafka is away (none: all taken)."""
         buf = self._buffer
         while records:
             flight = Flight(records)
             buf.launch(flight)
             try:
                 transport.send(flight)
-                return True
+                return []
             except Exception as exc:
                 refused, rest = records[flight.sent], records[flight.sent + 1 :]
                 flight.records = records[: flight.sent]
                 if _retriable(exc):
-                    buf.requeue([refused, *rest])
                     self._enter_outage(f"send failed: {exc}")
                     self._schedule_retry()
-                    return False
+                    return [refused, *rest]
                 buf.mark_failed([refused])
                 self._warn_once(exc)
                 records = rest
-        return True
+        return []
 
     def _poll(self, transport: Transport) -> None:
         """Count what the client reported: acknowledgements a flight at a time, failures one by one."""

@@ -43,6 +43,7 @@ class FakeBroker:
         self.hold = False  # accept sends but do not acknowledge them yet
         self.reject = False  # acknowledge with a non-retriable error
         self.send_delay_s = 0.0  # how long send() blocks (kafka-python's max_block_ms)
+        self.down_after: int | None = None  # go down once this many records have been taken
         self.records: list[tuple[bytes, bytes]] = []
         self.pending: list[tuple[bytes, bytes, Report]] = []
         self.connects = 0
@@ -103,6 +104,8 @@ class FakeTransport:
         broker = self.broker
         if broker.send_delay_s:
             time.sleep(broker.send_delay_s)
+        if broker.down_after is not None and len(broker.records) >= broker.down_after:
+            broker.up, broker.down_after = False, None
         if not broker.up:
             raise Retriable("metadata unavailable")
         if broker.reject:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from producers import LogProducer
 from producers.buffer import Buffer, Flight
+from tests.producers.doubles import FakeBroker
+from tests.producers.helpers import wait_until
 
 
 def filled(values: list[bytes]) -> tuple[Buffer, Flight]:
@@ -51,3 +54,16 @@ def test_an_open_flight_at_shutdown_gives_back_only_its_unreported_records() -> 
     buf.mark_dropped(left, "shutdown")
     stats = buf.stats()
     assert (stats.sent, stats.failed, stats.dropped, stats.queued) == (1, 1, {"shutdown": 2}, 0) and stats.balanced
+
+
+def test_records_refused_in_the_middle_of_a_batch_are_sent_again_in_their_order() -> None:
+    broker = FakeBroker(up=False)
+    producer = LogProducer("svc", transport_factory=broker.factory)
+    for i in range(3000):  # queued while Kafka is away: the sender takes them as one batch of three flights
+        producer.send_raw(b"%d" % i)
+    broker.down_after = 1500  # the second flight is refused halfway
+    broker.up = True
+    assert wait_until(lambda: len(broker.values()) >= 1500 and not broker.up, 10)
+    broker.up = True
+    assert [int(v) for v in broker.wait_for(3000)] == list(range(3000))
+    assert producer.close(5) == 0 and producer.stats().sent == 3000
