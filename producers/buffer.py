@@ -29,20 +29,21 @@ _keys, _values, _origins = itemgetter(0), itemgetter(1), itemgetter(3)
 class Flight:
     """Records handed to the Kafka client in one call, and what the client has said about them so far.
 
-    The client counts acknowledgements in ``acked`` and lists failures by index in ``failed``: one delivery
-    callback shared by a flight costs the sender thread about a microsecond less per record than one bound to
-    each record (``bench.bench_producer``). Only a client's callbacks write these (on the sender thread, or
-    on kafka-python's network thread: one writer); the sender reads them after ``poll()``.
+    The client appends one entry to ``acks`` per acknowledged record and lists failures by index in ``failed``;
+    one delivery callback shared by a flight costs the sender thread about a microsecond less per record than
+    one bound to each record (``bench.bench_producer``). Appends, because kafka-python may report from its
+    network thread and, for a record already done, from the sender thread at the same time (``+= 1`` could
+    lose one). The sender reads them after ``poll()``.
 
     :param records: the records, in the order they are handed to the client.
     """
 
-    __slots__ = ("records", "sent", "acked", "failed", "counted", "handled", "_unclaimed")
+    __slots__ = ("records", "sent", "acks", "failed", "counted", "handled", "_unclaimed")
 
     def __init__(self, records: list[Record]) -> None:
         self.records = records
         self.sent = 0  # how many the client queued; the transport sets it
-        self.acked = 0
+        self.acks: list[None] = []
         self.failed: list[tuple[int, BaseException]] = []
         self.counted = 0  # acknowledgements the buffer has counted (sender thread)
         self.handled = 0  # failures the sender has handled
@@ -50,7 +51,7 @@ class Flight:
 
     def ack(self, *_report: object) -> None:
         """One record acknowledged (the client's report, if any, is not needed)."""
-        self.acked += 1
+        self.acks.append(None)
 
     def fail(self, index: int, exc: BaseException) -> None:
         """``records[index]`` failed."""
@@ -250,7 +251,7 @@ class Buffer:
 
     def count_acks(self, flight: Flight) -> int:
         """Count the flight's acknowledgements since the last call; returns how many were new."""
-        new = flight.acked - flight.counted
+        new = len(flight.acks) - flight.counted
         if new:
             flight.counted += new
             with self.lock:

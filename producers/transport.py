@@ -207,7 +207,7 @@ def _librdkafka_error(error: confluent_kafka.KafkaError) -> LibrdkafkaError:
 def _delivered(flight: Flight, error: confluent_kafka.KafkaError | None, message: confluent_kafka.Message) -> None:
     """librdkafka's delivery report of one of ``flight``'s records."""
     if error is None:
-        flight.acked += 1
+        flight.acks.append(None)
     else:
         flight.fail(flight.index_of(message.key(), message.value()), _librdkafka_error(error))
 
@@ -357,7 +357,8 @@ class StreamTransport:
         stream = self._stream or sys.stdout
         for rec in flight.records:
             stream.write(rec[1].decode("utf-8", "replace") + "\n")
-        flight.sent = flight.acked = len(flight.records)
+        flight.sent = len(flight.records)
+        flight.acks.extend([None] * flight.sent)
 
     def probe(self) -> None:
         return None
