@@ -53,6 +53,11 @@ class Flight:
         """One record acknowledged (the client's report, if any, is not needed)."""
         self.acks.append(None)
 
+    def ack_all(self) -> None:
+        """Every record queued and acknowledged at once (a client that writes synchronously)."""
+        self.sent = len(self.records)
+        self.acks.extend([None] * self.sent)
+
     def fail(self, index: int, exc: BaseException) -> None:
         """``records[index]`` failed."""
         self.failed.append((index, exc))
@@ -266,23 +271,17 @@ class Buffer:
         if flight.failed:
             failed = {i for i, _ in flight.failed}
             records = [r for i, r in enumerate(records) if i not in failed]
-        origins = list(map(_origins, records))
         with self.lock:
             self.inflight.remove(flight)
-            if not any(origins):  # all emitted here: counted in C, not per record in Python
-                own = len(records)
-                size = sum(map(len, map(_keys, records))) + sum(map(len, map(_values, records)))
-            else:
-                own = size = 0
-                for rec, origin in zip(records, origins, strict=True):
-                    if origin is None:
-                        own += 1
-                        size += len(rec[0]) + len(rec[1])
-                    else:
-                        origin.resolved += 1
-            self.mem_events -= own
-            self.mem_bytes -= size + own * RECORD_OVERHEAD_BYTES
-            if own and self.space_waiters:
+            if any(map(_origins, records)):  # replayed from the spool: a record at a time
+                for rec in records:
+                    self._release_locked(rec)
+                return
+            # All emitted here (the common case): summed in C, not per record in Python.
+            self.mem_events -= len(records)
+            self.mem_bytes -= sum(map(len, map(_keys, records))) + sum(map(len, map(_values, records)))
+            self.mem_bytes -= len(records) * RECORD_OVERHEAD_BYTES
+            if records and self.space_waiters:
                 self._space.notify_all()
 
     def mark_failed(self, records: Iterable[Record]) -> None:

@@ -357,8 +357,7 @@ class StreamTransport:
         stream = self._stream or sys.stdout
         for rec in flight.records:
             stream.write(rec[1].decode("utf-8", "replace") + "\n")
-        flight.sent = len(flight.records)
-        flight.acks.extend([None] * flight.sent)
+        flight.ack_all()
 
     def probe(self) -> None:
         return None
