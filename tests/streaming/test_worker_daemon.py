@@ -1,7 +1,10 @@
-"""The worker daemon's zip importers re-read an archive's directory only when the archive changed."""
+"""The worker daemon's zip importers re-read an archive's directory only when the archive changed, and its
+collection after each task walks only the young generations."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 import zipfile
 import zipimport
 from pathlib import Path
@@ -35,3 +38,28 @@ def test_archive_is_reread_only_after_it_changed(tmp_path: Path, monkeypatch: py
     assert importer.find_spec("b") is None
     worker_daemon._invalidate_if_changed(importer)
     assert len(reads) == 2 and importer.find_spec("b") is not None
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cycle collector frees it
+
+
+def test_a_task_s_cyclic_garbage_is_freed_without_a_full_collection() -> None:
+    generations: list[int] = []
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.collect()
+    node = _Node()
+    freed = weakref.ref(node)
+    del node
+    gc.callbacks.append(watch)
+    try:
+        worker_daemon.young_collections.collect()
+    finally:
+        gc.callbacks.remove(watch)
+    assert freed() is None
+    assert generations == [1]
