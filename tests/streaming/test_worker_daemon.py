@@ -45,7 +45,8 @@ class _Node:
         self.me = self  # a reference cycle: only the cycle collector frees it
 
 
-def test_a_task_s_cyclic_garbage_is_freed_without_a_full_collection() -> None:
+def _collected_generations(collections: worker_daemon.TaskCollections) -> tuple[bool, list[int]]:
+    """Whether a cycle made just before ``collect()`` was freed, and the generations collected."""
     generations: list[int] = []
 
     def watch(phase: str, info: dict[str, int]) -> None:
@@ -58,8 +59,15 @@ def test_a_task_s_cyclic_garbage_is_freed_without_a_full_collection() -> None:
     del node
     gc.callbacks.append(watch)
     try:
-        worker_daemon.young_collections.collect()
+        collections.collect()
     finally:
         gc.callbacks.remove(watch)
-    assert freed() is None
-    assert generations == [1]
+    return freed() is None, generations
+
+
+def test_after_a_task_the_young_generations_are_collected_and_the_whole_heap_once_a_minute() -> None:
+    collections = worker_daemon.TaskCollections(full_every_s=60)
+    assert _collected_generations(collections) == (True, [1])
+    assert _collected_generations(collections) == (True, [1])
+    due = worker_daemon.TaskCollections(full_every_s=0)
+    assert _collected_generations(due) == (True, [2])
