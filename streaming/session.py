@@ -37,6 +37,12 @@ def spark_session(config: Config, app_name: str = "logwatch-streaming") -> Spark
         .config("spark.driver.host", config.spark.driver_host)
         .config("spark.driver.bindAddress", config.spark.driver_host)
         .config("spark.driver.memory", f"{config.spark.driver_memory_mb}m")
+        # The driver plans every micro-batch anew (Catalyst, codegen, scheduling): thousands of methods, each run a
+        # few times a batch, that C2 kept compiling for ten minutes after each start (0.43 of a core after two,
+        # bursts at 6,000-7,000 events/s after three minutes against 8,100-8,400 with C1 alone). Ten minutes in,
+        # both run bursts at 8,600-9,300 events/s: C2 buys nothing here (2026-12-04, bench_pipeline's events).
+        # Executors on a cluster are other JVMs, with their own defaults.
+        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
         .config("spark.sql.shuffle.partitions", str(config.spark.shuffle_partitions))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")

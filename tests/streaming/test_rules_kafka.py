@@ -72,6 +72,12 @@ def test_a_failed_task_fails_its_batch_instead_of_being_retried(spark: SparkSess
     assert spark.sparkContext.getConf().get("spark.task.maxFailures") == "1"
 
 
+def test_the_driver_jvm_compiles_with_c1_alone(spark: SparkSession) -> None:
+    """streaming.session: C2's compiling of the per-batch planning code cost more than it gave."""
+    runtime = spark.sparkContext._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean()
+    assert "-XX:TieredStopAtLevel=1" in list(runtime.getInputArguments())
+
+
 def doc(service: str, epoch_ms: int, level: str = "ERROR") -> bytes:
     """A log event as our producers send it."""
     return json.dumps(
