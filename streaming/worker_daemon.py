@@ -1,5 +1,5 @@
-"""PySpark's Python worker daemon, with zip importers that re-read an archive only when it has changed, and only
-young objects collected after each task.
+"""PySpark's Python worker daemon, with zip importers that re-read an archive only when it has changed, and a
+collection of the young generations after each task instead of the whole heap.
 
 Spark runs this as ``spark.python.daemon.module`` (see streaming.session). Every task, PySpark's worker calls
 ``importlib.invalidate_caches()``, and since Python 3.10 a zip importer re-reads its whole archive directory
