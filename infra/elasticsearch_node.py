@@ -28,6 +28,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from core.jvm import HEAP_RETURNED_WHEN_IDLE
 from infra.errors import SetupError
 from infra.jars import fetch_jars
 
@@ -206,12 +207,12 @@ def command(
         folder.mkdir(parents=True, exist_ok=True)
     jvm = [
         # Unlike a dedicated server (ES's own advice: initial = maximum), a node sharing a small machine gives back
-        # heap it no longer needs: a periodic collection when idle lets G1 shrink the heap to what is live. After
-        # bench_pipeline's bulk ceiling run the node's idle RSS was 801-829 MiB, 476 MiB with these.
+        # heap it no longer needs (core.jvm). After bench_pipeline's bulk ceiling run the node's idle RSS was
+        # 801-829 MiB, 476 MiB with the periodic collection alone.
         f"-Xms{min(heap_mb, 256)}m",
         f"-Xmx{heap_mb}m",
         "-XX:+UseG1GC",
-        "-XX:G1PeriodicGCInterval=5000",
+        *HEAP_RETURNED_WHEN_IDLE,
         "-Xss1m",
         # The flags server-cli always passes (SystemJvmOptions), minus AlwaysPreTouch: it would make
         # the whole heap resident at start, and this node shares a small machine.

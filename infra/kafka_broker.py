@@ -16,6 +16,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from core.contract import Topics
+from core.jvm import HEAP_RETURNED_WHEN_IDLE
 from infra.errors import ServiceError, SetupError
 from infra.jars import classpath, fetch_jars
 
@@ -168,8 +169,10 @@ def command(
     return [
         "java",
         f"-Xmx{heap_mb}m",
-        f"-Xms{min(heap_mb, 256)}m",
+        # G1 shrinks an idle heap (core.jvm) no lower than the initial size.
+        f"-Xms{min(heap_mb, 64)}m",
         "-XX:+UseG1GC",
+        *HEAP_RETURNED_WHEN_IDLE,
         "-Djava.awt.headless=true",
         f"-Dlog4j2.configurationFile={log4j}",
         f"-Dkafka.logs.dir={home / 'logs'}",
