@@ -42,8 +42,14 @@ def spark_session(config: Config, app_name: str = "logwatch-streaming") -> Spark
         # few times a batch, that C2 kept compiling for ten minutes after each start (0.43 of a core after two,
         # bursts at 6,000-7,000 events/s after three minutes against 8,100-8,400 with C1 alone). Ten minutes in,
         # both run bursts at 8,600-9,300 events/s: C2 buys nothing here (2026-12-04, bench_pipeline's events).
-        # Executors on a cluster are other JVMs, with their own defaults. An idle driver gives back heap (core.jvm).
-        .config("spark.driver.extraJavaOptions", " ".join(("-XX:TieredStopAtLevel=1", *HEAP_RETURNED_WHEN_IDLE)))
+        # Without tiers the JVM reserves 48 MB for compiled code (240 MB with them), and C1 alone filled it five
+        # minutes into 300 events/s: "CodeCache is full. Compiler has been disabled", the rest left interpreted.
+        # Only what is used is resident. Executors on a cluster are other JVMs, with their own defaults. An idle
+        # driver gives back heap (core.jvm).
+        .config(
+            "spark.driver.extraJavaOptions",
+            " ".join(("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m", *HEAP_RETURNED_WHEN_IDLE)),
+        )
         .config("spark.sql.shuffle.partitions", str(config.spark.shuffle_partitions))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")

@@ -74,10 +74,16 @@ def test_a_failed_task_fails_its_batch_instead_of_being_retried(spark: SparkSess
 
 
 def test_the_driver_jvm_compiles_with_c1_alone_and_gives_idle_heap_back(spark: SparkSession) -> None:
-    """streaming.session: C2's compiling of the per-batch planning code cost more than it gave; core.jvm: an idle
-    driver kept the heap it once grew to."""
-    runtime = spark.sparkContext._jvm.java.lang.management.ManagementFactory.getRuntimeMXBean()
+    """streaming.session: C2's compiling of the per-batch planning code cost more than it gave, and C1 alone filled
+    the code cache it gets by default; core.jvm: an idle driver kept the heap it once grew to."""
+    jvm = spark.sparkContext._jvm
+    runtime = jvm.java.lang.management.ManagementFactory.getRuntimeMXBean()
     assert {"-XX:TieredStopAtLevel=1", *HEAP_RETURNED_WHEN_IDLE} <= set(runtime.getInputArguments())
+    code_cache = {
+        pool.getName(): pool.getUsage().getMax()
+        for pool in jvm.java.lang.management.ManagementFactory.getMemoryPoolMXBeans()
+    }
+    assert code_cache.get("CodeCache", 0) >= 240 * 1024 * 1024
 
 
 def doc(service: str, epoch_ms: int, level: str = "ERROR") -> bytes:
