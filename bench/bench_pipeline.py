@@ -128,13 +128,6 @@ class Sender:
         else:
             self.producer.send(self.topic, key=key.encode(), value=value)
 
-    def flush(self) -> None:
-        if self.kcat:
-            assert self.process.stdin is not None
-            self.process.stdin.flush()
-        else:
-            self.producer.flush()
-
     def close(self) -> None:
         if self.kcat:
             assert self.process.stdin is not None
