@@ -149,3 +149,14 @@ def test_request_bodies_are_bounded_before_they_are_read(local: TestClient) -> N
     assert streamed.status_code == 413
     small = local.post("/auth/login", json={"token": "lw_wrong"})
     assert small.status_code == 401  # an ordinary body still reaches the sign-in
+
+
+def test_the_served_api_logs_a_request_once(served: str, tmp_path: Path) -> None:
+    # Elasticsearch's client logged each of its requests at INFO beside uvicorn's access line (and a traceback
+    # at WARNING on each failed one): with Elasticsearch unreachable here, /health makes it try.
+    for _ in range(3):
+        httpx.get(f"{served}/health", timeout=30)
+    time.sleep(0.5)
+    log = (tmp_path / "api.log").read_text()
+    assert log.count('"GET /health HTTP/1.1"') >= 3, log[-2000:]
+    assert "elastic_transport" not in log, log[-2000:]
