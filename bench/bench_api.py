@@ -22,11 +22,13 @@ Figures:
   The row ``trends proxy`` sends the fixed histograms through :mod:`bench.bare_proxy` instead of the API: the
   same server and client libraries passing requests on and nothing else, so its ratio to Elasticsearch is the
   floor of any Python API here (a cached histogram costs Elasticsearch about 1 ms of CPU, as little as the hop).
-  Each row is measured after ``--warmup`` requests through each path (default 1,000): a node that has just
-  started and bulk-loaded has not compiled its search code yet, and on 2 cores its first few hundred searches
-  cost two to three times what they cost later (Elasticsearch CPU per search of the mix: 16 ms after 100
-  warm-up requests, 11 ms after 1,000, 7 ms on a node warmed for minutes), which is a cold start, not the
-  search latency of a running deployment.
+  Each row is measured after a warm-up: batches of ``--warmup`` requests (default 1,000) straight to
+  Elasticsearch until its CPU per request is within 10 % of the batch before (at most 10 batches; wall time
+  per request when it runs elsewhere), then one batch through the hop. A node that has just started and
+  bulk-loaded has not compiled its search code yet, and on 2 cores its first searches cost two to three times
+  what they cost later (Elasticsearch CPU per search of the mix: 16 ms after 100 warm-up requests, 11 ms after
+  1,000, 7 ms on a node warmed for minutes; per cached histogram 3.1 ms after 1,000, 0.9 ms warm), which is a
+  cold start, not the latency of a running deployment.
 - live tail: documents produced to Kafka, delivered to one WebSocket client with a filter; delivered per
   second and produce-to-browser latency p50/p95. kafka-python's producer is pure Python here (no crc32c
   extension), so the producer rather than the tail may be the limit: both rates are printed.
@@ -371,7 +373,7 @@ def bench_http(
     :param proxy: the URL and process id of :mod:`bench.bare_proxy` in front of ``es_url``.
     :param es_process: Elasticsearch's process id when it runs on this machine, else None.
     :param rounds: ES and API alternate this many times, ``total / rounds`` requests each time.
-    :param warmup: requests sent before each row's measurement, through each path.
+    :param warmup: requests per warm-up batch (see the module's docstring).
     """
     api_url, api_process = api
     proxy_url, proxy_process = proxy
@@ -425,9 +427,19 @@ def bench_http(
     )
     per_round = max(1, total // rounds)
     for name, make, hop, hop_process in cases:
-        for via in ("ES", "API"):  # warm caches, connections and the JVM's compiled code
-            # Round number past the measured ones: the moving ranges of the warm-up are never measured.
-            asyncio.run(load(make(via, rounds + 1, warmup), warmup, concurrency))
+        # Warm caches, connections and the JVM's compiled code: batches straight to Elasticsearch until its cost
+        # per request settles, then one through the hop. Round numbers past the measured ones: the moving ranges
+        # of the warm-up are never measured, and each batch's are new.
+        costs: list[float] = []
+        while len(costs) < 10 and (len(costs) < 2 or abs(costs[-1] - costs[-2]) > 0.1 * costs[-2]):
+            es0, started = cpu_ms(es_process), time.perf_counter()
+            asyncio.run(load(make("ES", rounds + 1 + len(costs), warmup), warmup, concurrency))
+            spent_ms = cpu_ms(es_process) - es0 if es_process is not None else (time.perf_counter() - started) * 1000
+            costs.append(spent_ms / warmup)
+        asyncio.run(load(make("API", rounds + 1, warmup), warmup, concurrency))
+        what = "CPU" if es_process is not None else "wall time"
+        trail = " -> ".join(f"{c:.1f}" for c in costs)
+        print(f"{name:14} warm-up: {len(costs)} x {warmup} requests, Elasticsearch {what} ms per request {trail}")
         lat: dict[str, list[float]] = {"ES": [], "API": []}
         spent = {via: {"s": 0.0, "es": 0.0, "api": 0.0} for via in ("ES", "API")}
         for r in range(rounds):
@@ -547,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
         "--warmup",
         type=int,
         default=1000,
-        help="requests through each path before a row is measured (a fresh node's search code is not compiled yet)",
+        help="requests per warm-up batch; batches are sent until Elasticsearch's cost per request settles",
     )
     parser.add_argument("--reload", action="store_true", help="load the documents even if a previous run left them")
     parser.add_argument("--tail-docs", type=int, default=20_000)

@@ -54,7 +54,8 @@ def fetch(config: Config) -> list[Correction] | None:
     try:
         return CorrectionStore(es, config.indices.corrections, config.es.request_timeout_s).search()
     except (ApiError, TransportError) as exc:
-        logger.warning('corrections unreadable url="%s" error="%s"', config.es.url, type(exc).__name__)
+        # INFO, not WARNING: gather() says it in a sentence, and `make setup` trains before Elasticsearch runs.
+        logger.info('corrections unreadable url="%s" error="%s"', config.es.url, type(exc).__name__)
         return None
     finally:
         es.close()
