@@ -8,14 +8,26 @@ from typing import Any, TypeVar
 
 import elastic_transport
 import elasticsearch
+from elasticsearch.serializer import JsonSerializer
 
 from api.errors import BadRequestError, UpstreamError
+from core.surrogates import may_hold_lone_surrogates, without_lone_surrogates
 
-__all__ = ["es_call", "es_reason", "es_result"]
+__all__ = ["ResponseSerializer", "es_call", "es_reason", "es_result"]
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+class ResponseSerializer(JsonSerializer):
+    """Elasticsearch's answers with every lone surrogate replaced by U+FFFD, as the streaming job replaces them
+    before indexing: a document another writer stored with one could not be written as JSON again, and the
+    search page, the document and the patterns holding it answered 500."""
+
+    def json_loads(self, data: bytes) -> Any:
+        value = super().json_loads(data)
+        return without_lone_surrogates(value) if may_hold_lone_surrogates(data) else value
 
 
 def es_reason(exc: elasticsearch.ApiError) -> str:

@@ -14,7 +14,7 @@ from elasticsearch import AsyncElasticsearch
 from starlette.requests import HTTPConnection
 
 from api.access import AccessVerifier
-from api.es import es_call
+from api.es import ResponseSerializer, es_call
 from api.metrics import ApiMetrics
 from api.ratelimit import MAX_SEARCHES_PER_IDENTITY, ConcurrencyLimiter, RateLimiter
 from api.tail import TailHub
@@ -95,6 +95,7 @@ class AppState:
                 self.config.es.hosts,
                 # About half the API's own CPU per search of the httpx node's (measured with bench.bench_api).
                 node_class=AiohttpHttpNode,
+                serializer=ResponseSerializer(),
                 request_timeout=self.config.es.request_timeout_s,
                 max_retries=1,
             )

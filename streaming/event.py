@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
 from core.contract import normalise_level
+from core.surrogates import may_hold_lone_surrogates, without_lone_surrogates
 from streaming.formats import parse_line
 from streaming.jsonlog import DECODER, parse_timestamp, read_json_object, split_container_line
 from streaming.zones import UTC_ONLY, Zones
@@ -25,10 +25,6 @@ from streaming.zones import UTC_ONLY, Zones
 __all__ = ["DECLARED_ID", "Parsed", "declared_event_id", "event_id", "parse_record", "parse_timestamp"]
 
 _REQUIRED = ("timestamp", "level", "service", "message")
-# A JSON escape of a UTF-16 surrogate. json reads a lone one ("\ud800") into a str that cannot be encoded
-# as UTF-8 again, which would fail the document's serialisation and with it the whole batch.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _OPTIONAL_STRINGS = ("host", "logger", "trace_id", "span_id", "env", "version")
 _EXCEPTION_KEYS = ("type", "message", "stacktrace")
 
@@ -117,18 +113,6 @@ def _key_service(key: bytes | None) -> str | None:
     return (key.decode("utf-8", "replace").strip() or None) if key else None
 
 
-def _without_lone_surrogates(value: Any) -> Any:
-    """``value`` with every lone surrogate in its strings and keys replaced by U+FFFD (pairs were already joined
-    into one character by the JSON decoder, so any surrogate left is lone)."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_lone_surrogates(v) for v in value]
-    return value
-
-
 def parse_record(
     value: bytes | None,
     key: bytes | None = None,
@@ -196,8 +180,8 @@ def _parse_text(stripped: str, key: bytes | None, kafka_timestamp: datetime | No
         return _bad("invalid JSON: a number too long to read")
     if not isinstance(obj, dict):  # unreachable for text that starts with "{", kept for the type checker
         return _bad(f"JSON value is a {type(obj).__name__}, not an object")
-    if _SURROGATE_ESCAPE.search(stripped):  # rare: the walk below is paid only by records that need it
-        obj = _without_lone_surrogates(obj)
+    if may_hold_lone_surrogates(stripped):
+        obj = without_lone_surrogates(obj)
     # Spelled out, not all(...) over _REQUIRED: this runs for every one of our events.
     get = obj.get
     if (
