@@ -21,7 +21,10 @@ Figures:
   histogram's range by a millisecond per request, as a dashboard's ``now-15m`` does, so they are computed.
   The ``/logs/trends`` row also sends the bodies through :mod:`bench.bare_proxy`, in the same rounds: the same
   server and client libraries passing requests on and nothing else, so its ratio to Elasticsearch is the
-  floor of any Python API here (a cached histogram costs Elasticsearch about 1 ms of CPU, as little as the hop).
+  floor of any Python API here (a cached histogram costs Elasticsearch about 1 ms of CPU, as little as the hop);
+  and through :mod:`bench.bare_proxy`'s trends hop, which answers ``/logs/trends`` from the same parameters with
+  the API's own body and reshaping functions but no framework, client library, authentication or logging: the
+  floor of any API that rewrites Elasticsearch's answer.
   Each row is measured after a warm-up: batches of ``--warmup`` requests (default 1,000) straight to
   Elasticsearch until its CPU per request is within 10 % of the batch before (at most 10 batches; wall time
   per request when it runs elsewhere), then one batch through the hop. A node that has just started and
@@ -348,17 +351,20 @@ def start_api(es_url: str, kafka: str, topic: str, var_dir: Path) -> tuple[subpr
     return serve([sys.executable, "-m", "api"], env, var_dir / "api.log", f"{url}/auth/me"), url
 
 
-def start_proxy(es_url: str, var_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """:mod:`bench.bare_proxy` in front of ``es_url``."""
+def start_proxy(es_url: str, var_dir: Path, trends: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+    """:mod:`bench.bare_proxy` in front of ``es_url``: the pass-through hop, or with ``trends`` the hop that
+    answers ``/logs/trends`` over the benchmark's indices."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    argv = [sys.executable, "-m", "bench.bare_proxy", es_url, str(port)]
-    return serve(argv, dict(os.environ), var_dir / "proxy.log", f"{url}/"), url
+    argv = [sys.executable, "-m", "bench.bare_proxy", es_url, str(port), *(["--trends", PREFIX] if trends else [])]
+    log = var_dir / ("trends_hop.log" if trends else "proxy.log")
+    return serve(argv, dict(os.environ), log, f"{url}/" if not trends else f"{url}/logs/trends"), url
 
 
 def bench_http(
     api: tuple[str, int],
     proxy: tuple[str, int],
+    reshape: tuple[str, int],
     es_url: str,
     es_process: int | None,
     anchor: datetime,
@@ -371,13 +377,15 @@ def bench_http(
 
     :param api: the API's URL and process id.
     :param proxy: the URL and process id of :mod:`bench.bare_proxy` in front of ``es_url``.
+    :param reshape: the URL and process id of :mod:`bench.bare_proxy`'s trends hop.
     :param es_process: Elasticsearch's process id when it runs on this machine, else None.
     :param rounds: the paths of a row take turns this many times, ``total / rounds`` requests each time.
     :param warmup: requests per warm-up batch (see the module's docstring).
     """
     api_url, api_process = api
     proxy_url, proxy_process = proxy
-    processes = {"ES": None, "API": api_process, "proxy": proxy_process}
+    reshape_url, reshape_process = reshape
+    processes = {"ES": None, "API": api_process, "proxy": proxy_process, "reshape": reshape_process}
     figures: dict[str, float | None] = {}
     searches, trends = variants(anchor)
     s_bodies, t_bodies = es_bodies(searches, trends)
@@ -386,8 +394,8 @@ def bench_http(
 
     def fixed(api_path: str, params: list[dict[str, Any]], bodies: list[Any]) -> Any:
         def make(via: str, round_no: int, n: int) -> Requests:
-            if via == "API":
-                return [("GET", f"{api_url}{api_path}", p) for p in params]
+            if via in ("API", "reshape"):
+                return [("GET", f"{api_url if via == 'API' else reshape_url}{api_path}", p) for p in params]
             base = es_search.replace(es_url, proxy_url, 1) if via == "proxy" else es_search
             return [("POST", base, b) for b in bodies]
 
@@ -406,21 +414,22 @@ def bench_http(
                 out.append(("POST", es_search, es_bodies([], [params])[1][0]))
         return out
 
-    # (row, requests, the paths measured beside Elasticsearch): for the cached histograms also the bare proxy,
-    # the least any Python hop costs, in the same rounds so that both meet Elasticsearch in the same state.
+    # (row, requests, the paths measured beside Elasticsearch): for the cached histograms also the two bare hops,
+    # the least any Python hop costs, in the same rounds so that all meet Elasticsearch in the same state.
     cases = [
         ("/logs/search", fixed("/logs/search", searches, s_bodies), ("API",)),
-        ("/logs/trends", fixed("/logs/trends", trends, t_bodies), ("API", "proxy")),
+        ("/logs/trends", fixed("/logs/trends", trends, t_bodies), ("API", "proxy", "reshape")),
         ("trends moving", moving, ("API",)),
     ]
     print(
         f"\n{total} requests per path and row in {rounds} rounds taking turns, {concurrency} concurrent clients, "
         f"mixes of {len(searches)} searches and {len(trends)} histograms (15 min to 24 h); 'trends moving': the "
         "histograms with a range that moves by a millisecond at every request, so never from the request cache; "
-        "'proxy': the same requests as ES through bench.bare_proxy, a Python hop that only passes them on"
+        "'proxy': the same requests as ES through bench.bare_proxy, a Python hop that only passes them on; "
+        "'reshape': bench.bare_proxy's hop answering /logs/trends as the API does, without a framework"
     )
     print(
-        f"{'':14} {'via':5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'ES cpu ms/req':>14} {'hop cpu':>8}"
+        f"{'':14} {'via':7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'ES cpu ms/req':>14} {'hop cpu':>8}"
     )
     per_round = max(1, total // rounds)
     for name, make, hops in cases:
@@ -456,7 +465,7 @@ def bench_http(
             hop_cpu = spent[via]["hop"] / n if via != "ES" else None
             cpu_text = f"{es_cpu:14.1f}" if es_cpu is not None else f"{'-':>14}"
             cpu_text += f" {hop_cpu:8.1f}" if hop_cpu is not None else f" {'':8}"
-            print(f"{name:14} {via:5} {p50:8.1f} {p95:8.1f} {p99:8.1f} {n / spent[via]['s']:7.0f} {cpu_text}")
+            print(f"{name:14} {via:7} {p50:8.1f} {p95:8.1f} {p99:8.1f} {n / spent[via]['s']:7.0f} {cpu_text}")
             sub = f"{key}_{via.lower()}"
             figures.update(
                 {f"{sub}_p50_ms": round(p50, 1), f"{sub}_p95_ms": round(p95, 1), f"{sub}_p99_ms": round(p99, 1)}
@@ -472,9 +481,12 @@ def bench_http(
         verdict = "meets" if rows["API"][1] <= 100 else "misses"
         line = f"{name:14} API/ES p95 x{ratio:.2f}; API p95 {verdict} the 100 ms aim"
         if "proxy" in rows:
-            floor = rows["proxy"][1] / rows["ES"][1]
-            figures[f"{key}_proxy_ratio_p95"] = round(floor, 2)
-            line += f"; proxy/ES p95 x{floor:.2f}, what any Python hop costs here"
+            floors = {hop: rows[hop][1] / rows["ES"][1] for hop in ("proxy", "reshape")}
+            figures.update({f"{key}_{hop}_ratio_p95": round(floor, 2) for hop, floor in floors.items()})
+            line += (
+                f"; proxy/ES p95 x{floors['proxy']:.2f}, what any Python hop costs here; reshape/ES "
+                f"x{floors['reshape']:.2f}, any that rewrites the answer"
+            )
         print(line)
     return figures
 
@@ -573,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
         print("starting Elasticsearch and Kafka for the benchmark ...")
         args.es_url = args.es_url or stack.start_elasticsearch()
         args.kafka = args.kafka or stack.start_kafka()
-    api_proc = proxy_proc = None
+    api_proc = proxy_proc = reshape_proc = None
     topic = f"bench-tail-{uuid.uuid4().hex[:8]}"
     from kafka.admin import KafkaAdminClient, NewTopic
 
@@ -586,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
         anchor, bulk = seed(es, args.docs, es_process, args.reload)
         api_proc, api_url = start_api(args.es_url, args.kafka, topic, work)
         proxy_proc, proxy_url = start_proxy(args.es_url, work)
+        reshape_proc, reshape_url = start_proxy(args.es_url, work, trends=True)
         print(
             f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
             "(everything, Elasticsearch included, shares them)"
@@ -593,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = bench_http(
             (api_url, api_proc.pid),
             (proxy_url, proxy_proc.pid),
+            (reshape_url, reshape_proc.pid),
             args.es_url,
             es_process,
             anchor,
@@ -612,7 +626,7 @@ def main(argv: list[str] | None = None) -> int:
                 cleanup.close()
             except Exception as exc:  # leaving a temporary topic behind is not worth failing the run
                 print(f"could not delete topic {topic}: {exc}", file=sys.stderr)
-        for proc in (api_proc, proxy_proc):
+        for proc in (api_proc, proxy_proc, reshape_proc):
             if proc is not None:
                 proc.terminate()
                 proc.wait(15)

@@ -21,7 +21,7 @@ from api.timerange import (
 )
 from core.contract import rfc3339, rfc3339_ms
 
-__all__ = ["router", "StatsResponse", "TrendsResponse", "trends_body"]
+__all__ = ["router", "StatsResponse", "TrendsResponse", "trends_answer", "trends_body"]
 
 router = APIRouter(tags=["stats"])
 
@@ -117,6 +117,38 @@ def trends_body(
     }
 
 
+def trends_answer(result: dict[str, Any], time_range: TimeRange, step_ms: int, split: str) -> dict[str, Any]:
+    """The ``TrendsResponse`` of an Elasticsearch answer to :func:`trends_body` (the benchmark's hop uses it too).
+
+    :param result: Elasticsearch's answer.
+    :param time_range: the resolved range.
+    :param step_ms: histogram interval.
+    :param split: field whose top values stack each bar, or ``none``.
+    """
+    raw = result.get("aggregations", {}).get("over_time", {}).get("buckets", [])
+    totals: dict[str, int] = {}
+    out: list[dict[str, Any]] = []
+    for b in raw:
+        counts = {str(s["key"]): s["doc_count"] for s in b["split"]["buckets"]} if "split" in b else {}
+        for k, v in counts.items():
+            totals[k] = totals.get(k, 0) + v
+        key_ms = int(b["key"])
+        # Elasticsearch's text of the key is the same RFC 3339 (timerange.date_histogram's format), and free.
+        t = b.get("key_as_string") or rfc3339_ms(key_ms)
+        out.append({"t": t, "t_ms": key_ms, "total": b["doc_count"], "counts": counts})
+    return {
+        "from": rfc3339(time_range.start),
+        "to": rfc3339(time_range.end),
+        "interval": format_interval(step_ms),
+        "interval_ms": step_ms,
+        "split": None if split == "none" else split,
+        "keys": sorted(totals, key=lambda k: (-totals[k], k)),
+        "buckets": out,
+        "total": int(result.get("hits", {}).get("total", {}).get("value", 0)),
+        "took_ms": int(result.get("took", 0)),
+    }
+
+
 @router.get("/logs/trends", response_model=TrendsResponse, summary="Histogram over time, split by a field")
 async def log_trends(
     filters: Annotated[LogFilter, Depends(log_filter)],
@@ -131,28 +163,5 @@ async def log_trends(
     step_ms = choose_interval_ms(time_range.span_ms, buckets)
     body = trends_body(filters, time_range, step_ms, split, state.config.api.search_timeout_ms)
     result = await state.search_logs("trends query", **body)
-    raw = result.get("aggregations", {}).get("over_time", {}).get("buckets", [])
-    totals: dict[str, int] = {}
-    out: list[dict[str, Any]] = []
-    for b in raw:
-        counts = {str(s["key"]): s["doc_count"] for s in b["split"]["buckets"]} if "split" in b else {}
-        for k, v in counts.items():
-            totals[k] = totals.get(k, 0) + v
-        key_ms = int(b["key"])
-        # Elasticsearch's text of the key is the same RFC 3339 (timerange.date_histogram's format), and free.
-        t = b.get("key_as_string") or rfc3339_ms(key_ms)
-        out.append({"t": t, "t_ms": key_ms, "total": b["doc_count"], "counts": counts})
     # Plain JSON like /logs/search: validating 80-300 Bucket models was most of the API's own time here.
-    return FastJSONResponse(
-        {
-            "from": rfc3339(time_range.start),
-            "to": rfc3339(time_range.end),
-            "interval": format_interval(step_ms),
-            "interval_ms": step_ms,
-            "split": None if split == "none" else split,
-            "keys": sorted(totals, key=lambda k: (-totals[k], k)),
-            "buckets": out,
-            "total": int(result.get("hits", {}).get("total", {}).get("value", 0)),
-            "took_ms": int(result.get("took", 0)),
-        }
-    )
+    return FastJSONResponse(trends_answer(result, time_range, step_ms, split))
