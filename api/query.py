@@ -82,6 +82,13 @@ KEYWORD_FIELDS = frozenset(
 )
 TEXT_FIELDS = frozenset({"message", "exception.message", "exception.stacktrace"})
 NUMERIC_FIELDS = frozenset({"category_confidence", "redactions", "kafka.partition", "kafka.offset"})
+# The whole-number types of those fields in streaming.es_index's mapping (integer, long): Elasticsearch refuses a
+# range whose bound lies outside its field's type, though the question has an answer.
+_WHOLE_NUMBER_RANGE = {
+    "redactions": (-(2**31), 2**31 - 1),
+    "kafka.partition": (-(2**31), 2**31 - 1),
+    "kafka.offset": (-(2**63), 2**63 - 1),
+}
 DEFAULT_TEXT_FIELDS = ("message", "exception.message")
 # Fields with few distinct values, where a leading wildcard only walks a small terms dictionary.
 _FEW_VALUES_FIELDS = frozenset(
@@ -356,6 +363,13 @@ def _numeric(field: str, value: str, pos: int) -> Node:
         ) from None
     if number != number or number in (float("inf"), float("-inf")):
         raise QuerySyntaxError(f"'{field}' takes a finite number at position {pos}: write e.g. {field}:1.", pos)
+    low, high = _WHOLE_NUMBER_RANGE.get(field, (number, number))
+    if op != "eq" and not low <= number <= high:
+        # Every value the field can hold lies on one side of the number: the same condition at the type's end.
+        above = number > high
+        if op in ("gt", "gte"):
+            return Field(field, "gt", high) if above else Field(field, "gte", low)
+        return Field(field, "lte", high) if above else Field(field, "lt", low)
     return Field(field, op, number)
 
 
