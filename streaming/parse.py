@@ -7,6 +7,8 @@ Pure Python over pandas columns: it runs inside the job's single ``mapInPandas``
 
 from __future__ import annotations
 
+import logging
+import traceback
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +20,8 @@ from streaming.templates import template_of
 from streaming.zones import UTC_ONLY, Zones
 
 __all__ = ["KAFKA_COLUMNS", "parse_frame"]
+
+logger = logging.getLogger(__name__)
 
 # The Kafka source's columns the stage reads, in the order a frame must carry them.
 KAFKA_COLUMNS = ("key", "value", "topic", "partition", "offset", "timestamp")
@@ -72,23 +76,52 @@ def parse_frame(frame: pd.DataFrame, zones: Zones = UTC_ONLY, cluster: str = "")
         frame["key"], frame["value"], frame["topic"], frame["partition"], frame["offset"], arrived, strict=True
     ):
         value = None if value is None else bytes(value)
-        parsed = parse_record(value, None if key is None else bytes(key), ingested_at, zones)
-        row = parsed.fields
-        declared = _declared_id(parsed)
-        row.update(
-            event_id=event_id(topic, int(partition), int(offset), cluster)
-            if declared is None or value is None
-            else declared_event_id(topic, declared, value, cluster),
-            error=parsed.error,
-            format=parsed.format,
-            redactions=None if parsed.error else _redact(row),
-            topic=topic,
-            partition=int(partition),
-            offset=int(offset),
-            ingested_at=ingested_at,
-            value=value,
-        )
-        if parsed.error is None:
-            row["template_id"], row["template"] = template_of(row["message"])
+        where = {"topic": topic, "partition": int(partition), "offset": int(offset), "ingested_at": ingested_at}
+        try:
+            row = _parse_one(value, None if key is None else bytes(key), where, zones, cluster)
+        except Exception as exc:
+            # A record no rule foresaw must not fail the task: the batch would fail again at every retry and
+            # restart, and the job would index nothing more. It goes to the dead-letter topic with the reason.
+            # The exception's type and where it was raised, never its text: that may quote the record's secrets.
+            frame_info = traceback.extract_tb(exc.__traceback__)[-1]
+            logger.error(
+                "parsing %s[%d]@%d failed: %s at %s:%s",
+                topic,
+                where["partition"],
+                where["offset"],
+                type(exc).__name__,
+                frame_info.filename,
+                frame_info.lineno,
+            )
+            row = {
+                **where,
+                "event_id": event_id(topic, where["partition"], where["offset"], cluster),
+                "error": f"the parser failed on this record ({type(exc).__name__}): report it with this record",
+                "format": "invalid",
+                "redactions": None,
+                "value": value,
+            }
         rows.append(row)
     return rows
+
+
+def _parse_one(
+    value: bytes | None, key: bytes | None, where: dict[str, Any], zones: Zones, cluster: str
+) -> dict[str, Any]:
+    """One row of :func:`parse_frame`; ``where``: the record's topic, partition, offset and ``ingested_at``."""
+    parsed = parse_record(value, key, where["ingested_at"], zones)
+    row = parsed.fields
+    declared = _declared_id(parsed)
+    row.update(
+        event_id=event_id(where["topic"], where["partition"], where["offset"], cluster)
+        if declared is None or value is None
+        else declared_event_id(where["topic"], declared, value, cluster),
+        error=parsed.error,
+        format=parsed.format,
+        redactions=None if parsed.error else _redact(row),
+        **where,
+        value=value,
+    )
+    if parsed.error is None:
+        row["template_id"], row["template"] = template_of(row["message"])
+    return row

@@ -6,7 +6,9 @@ import json
 from datetime import UTC, datetime
 
 import pandas as pd
+import pytest
 
+import streaming.parse
 from streaming.classify import label
 from streaming.parse import KAFKA_COLUMNS, parse_frame
 from streaming.sink import document
@@ -46,6 +48,29 @@ def test_parse_mixes_json_raw_and_bad_records() -> None:
     assert rows[3]["error"] == "record has no value" and rows[3]["redactions"] is None
     assert all(r["ingested_at"] == ARRIVED.replace(tzinfo=UTC) for r in rows)
     assert len({r["event_id"] for r in rows}) == 4
+
+
+def test_a_record_the_parser_fails_on_is_a_dead_letter_not_a_failed_batch(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A bug no test found yet, standing in: the templater raising on one line. Raised out of the stage, it would
+    # fail the task at every retry, and the job would index nothing more.
+    real_template_of = streaming.parse.template_of
+
+    def template_of(message: str) -> tuple[str, str]:
+        if "wobble" in message:
+            raise KeyError(message)
+        return real_template_of(message)
+
+    monkeypatch.setattr(streaming.parse, "template_of", template_of)
+    values = [b"first line", b"disk wobble on /dev/sda", b"third line"]
+    rows = parse_frame(records(values))
+    assert [r["error"] for r in rows[::2]] == [None, None] and rows[2]["template"]
+    bad = rows[1]
+    assert bad["error"] == "the parser failed on this record (KeyError): report it with this record"
+    assert bad["format"] == "invalid" and bad["value"] == values[1] and bad["offset"] == 1 and bad["event_id"]
+    assert len({r["event_id"] for r in rows}) == 3
+    assert "KeyError" in caplog.text and "wobble" not in caplog.text  # a line's text may hold secrets
 
 
 def test_raw_line_without_a_time_takes_the_kafka_timestamp() -> None:
