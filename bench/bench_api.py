@@ -67,7 +67,7 @@ from api.filters import LogFilter
 from api.routers.search import search_body
 from api.routers.stats import trends_body
 from api.timerange import choose_interval_ms, resolve_range
-from bench.stats import percentile
+from bench.stats import cpu_seconds, percentile
 from core.config import REPO_ROOT
 from core.contract import Topics, rfc3339
 from infra.teststack import free_port
@@ -177,11 +177,7 @@ def es_pid(es: Elasticsearch) -> int | None:
 
 def cpu_ms(pid: int | None) -> float:
     """User plus system CPU time of a process so far, in ms (0 for None or a process that is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, TypeError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    return 0.0 if pid is None else 1000 * cpu_seconds([pid])
 
 
 def seed(es: Elasticsearch, count: int, pid: int | None, reload: bool) -> tuple[datetime, dict[str, Any]]:

@@ -8,9 +8,11 @@ prints:
 
 (a) ceiling: the pipeline's own documents for ``--events`` demo events (parsed, redacted and classified by the
     job's code) bulk-indexed straight into Elasticsearch as pre-serialised NDJSON over 2, 4 and 8 connections
-    (the best), docs/s: Elasticsearch's limit, not a client's;
+    (the best), docs/s: Elasticsearch's limit, not a client's; and Elasticsearch's CPU per document in that round;
 (b) pipeline: the same number of events produced to ``logs`` in one burst, from the first send until all are
-    searchable (``_count`` on the alias, polled every 0.2 s), events/s, and its ratio to (a);
+    searchable (``_count`` on the alias, polled every 0.2 s), events/s, and its ratio to (a); and the CPU per
+    event each part spent meanwhile (Elasticsearch, Kafka, the job's Python driver, Spark's JVM, the Python
+    workers), beside what 0.6 of the ceiling would allow them all together when they share the machine's cores;
 (c) latency at steady rates, 200 and 1,000 events/s for 20 s and ``--rate`` (5,000) for ``--seconds`` (120): one
     event in 100 carries a probe id; the time from writing it to the producer until a search finds it (polled
     every 0.1 s, so +0-0.1 s), p50/p95/p99/max (:func:`bench.stats.percentile`). During the long run, the backlog
@@ -40,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import shutil
 import subprocess
@@ -59,7 +62,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from alerting.consumer import AlertConsumer
 from bench.bench_alerting import received_at
-from bench.stats import percentile, tree_memory_mb
+from bench.stats import cpu_seconds, descendants, percentile, tree_memory_mb
 from infra.teststack import TestStack
 from producers.event import exception_info, normalize_level
 from producers.loadgen.generate import EventPool
@@ -152,12 +155,15 @@ def documents(events: Events, n: int, topic: str, es_url: str) -> list[dict[str,
     return [document(row, processed_at) for row in rows]
 
 
-def ceiling(es: Elasticsearch, es_url: str, docs: list[dict[str, object]]) -> tuple[float, str]:
+def ceiling(
+    es: Elasticsearch, es_url: str, docs: list[dict[str, object]], es_pid: int | None
+) -> tuple[float, float, str]:
     """(a): Elasticsearch's own bulk ceiling for the pipeline's documents, with its template, measured the way
     esrally does: the bodies serialised to NDJSON beforehand, then sent over several connections at once, so the
     client is not what is measured. The best of a few concurrencies, each into a fresh daily index.
 
-    :returns: docs/s and how it was measured.
+    :param es_pid: Elasticsearch's process, whose CPU per document is measured.
+    :returns: docs/s, Elasticsearch's CPU µs per document in that round, and how it was measured.
     """
     ensure_template(es, CEILING_PREFIX)
     index = f"{CEILING_PREFIX}-{datetime.now(UTC):%Y.%m.%d}"
@@ -177,13 +183,15 @@ def ceiling(es: Elasticsearch, es_url: str, docs: list[dict[str, object]]) -> tu
             raise SystemExit(f"ceiling: Elasticsearch refused a bulk request ({reply.status}): {reply.data[:300]!r}")
 
     best: dict[int, float] = {}
+    cpu_us: dict[int, float] = {}
     for connections in (CEILING_CONNECTIONS[0], *CEILING_CONNECTIONS):  # the first round warms the JVM up
         es.indices.delete(index=index, ignore_unavailable=True)
-        started = time.perf_counter()
+        cpu, started = cpu_seconds(descendants([es_pid] if es_pid else [])), time.perf_counter()
         with ThreadPoolExecutor(connections) as pool:
             list(pool.map(send, bodies))
         elapsed = time.perf_counter() - started
         es.indices.refresh(index=index)
+        cpu_us[connections] = (cpu_seconds(descendants([es_pid] if es_pid else [])) - cpu) * 1e6 / len(docs)
         if (count := int(es.count(index=index)["count"])) != len(docs):
             raise SystemExit(f"ceiling: {count} of {len(docs)} documents indexed")
         best[connections] = len(docs) / elapsed  # the warm-up's figure is overwritten
@@ -193,7 +201,31 @@ def ceiling(es: Elasticsearch, es_url: str, docs: list[dict[str, object]]) -> tu
         f"pre-serialised NDJSON, {CEILING_BULK_DOCS:,} docs per bulk, best of {len(best)} concurrencies "
         f"(connections: docs/s {rates}), pipeline template, fresh index"
     )
-    return max(best.values()), method
+    fastest = max(best, key=best.__getitem__)
+    return best[fastest], cpu_us[fastest], method
+
+
+def cpu_by_part(stack: TestStack) -> dict[str, float]:
+    """CPU seconds spent so far by Elasticsearch, Kafka, and the streaming job's parts: its Python driver, Spark's
+    JVM (its child) and the Python workers under the JVM."""
+    parts: dict[str, float] = {}
+    for name in ("elasticsearch", "kafka"):
+        pid = stack.supervisor.pid(name)
+        parts[name] = cpu_seconds(descendants([pid] if pid else []))
+    driver = stack.supervisor.pid("streaming")
+    job = descendants([driver] if driver else []) - {driver}
+    jvms = {pid for pid in job if _command(pid) == "java"}
+    parts["python_driver"] = cpu_seconds([driver] if driver else [])
+    parts["spark_jvm"] = cpu_seconds(jvms)
+    parts["python_workers"] = cpu_seconds(job - jvms)
+    return parts
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def searchable(es: Elasticsearch, alias: str, refresh: bool = False) -> int:
@@ -448,13 +480,30 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(10)
         idle_rss, idle_pss = stack_memory_mb(stack)
         # With the job idle (no new records, no batches), Elasticsearch has the machine to itself.
-        rate_a, method = ceiling(es, es_url, documents(events, args.events, stack.topics.logs, es_url))
-        print(f"(a) ceiling: {args.events:,} pipeline documents at {rate_a:,.0f} docs/s ({method})")
+        docs = documents(events, args.events, stack.topics.logs, es_url)
+        rate_a, ceiling_cpu_us, method = ceiling(es, es_url, docs, stack.supervisor.pid("elasticsearch"))
+        print(
+            f"(a) ceiling: {args.events:,} pipeline documents at {rate_a:,.0f} docs/s ({method}); "
+            f"Elasticsearch's CPU {ceiling_cpu_us:.0f} µs a document"
+        )
 
+        cpu_before = cpu_by_part(stack)
         rate_b, send_rate, via = throughput(stack, es, bootstrap, events, args.events)
+        burst_cpu_us = {
+            part: round((spent - cpu_before[part]) * 1e6 / args.events, 1) for part, spent in cpu_by_part(stack).items()
+        }
+        burst_cpu_us["total"] = round(sum(burst_cpu_us.values()), 1)
         print(
             f"(b) pipeline: {args.events:,} events sent by {via} at {send_rate:,.0f} ev/s, all searchable at "
             f"{rate_b:,.0f} ev/s end to end = {rate_b / rate_a:.2f} of the ceiling (aim: 0.6)"
+        )
+        # Where the CPU goes: on cores shared by all, 0.6 of the ceiling leaves every part together
+        # cores / (0.6 x ceiling) of CPU an event, Elasticsearch's own share included.
+        budget_us = (os.cpu_count() or 1) * 1e6 / (0.6 * rate_a)
+        print(
+            "(b) CPU per event during the burst, µs: "
+            + ", ".join(f"{part} {us:.1f}" for part, us in burst_cpu_us.items())
+            + f"; 0.6 of the ceiling on {os.cpu_count()} shared cores allows {budget_us:.0f} µs an event in all"
         )
         floor = report_latency("(c) latency at 200 ev/s", *latency(stack, es, bootstrap, events, 200, 20)[:2])
         at_1000 = report_latency("(c) latency at 1,000 ev/s", *latency(stack, es, bootstrap, events, 1000, 20)[:2])
@@ -496,6 +545,8 @@ def main(argv: list[str] | None = None) -> int:
                     "ceiling_method": method,
                     "pipeline_events_per_s": round(rate_b),
                     "ratio": round(rate_b / rate_a, 3),
+                    "ceiling_es_cpu_us_per_doc": round(ceiling_cpu_us, 1),
+                    "burst_cpu_us_per_event": burst_cpu_us,
                     f"sustained_{args.rate:.0f}_backlog_growth": growth,
                     "latency_s_at_200": floor,
                     "latency_s_at_1000": at_1000,

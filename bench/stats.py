@@ -1,4 +1,4 @@
-"""The figures the benchmarks share: the one percentile (nearest rank), and the memory of a process tree.
+"""The figures the benchmarks share: the one percentile (nearest rank), and the memory and CPU of process trees.
 
 The p-th percentile of n samples is the smallest sample with at least p% of the samples at or below it
 (the sample of rank ``ceil(p / 100 * n)`` in ascending order). Every figure printed is therefore a value
@@ -8,10 +8,11 @@ that was measured, never an interpolation between two; p0 is the minimum and p10
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["percentile", "tree_memory_mb"]
+__all__ = ["cpu_seconds", "descendants", "percentile", "tree_memory_mb"]
 
 
 def percentile(values: Iterable[float], q: float) -> float:
@@ -31,13 +32,10 @@ def percentile(values: Iterable[float], q: float) -> float:
     return float(ordered[max(rank, 1) - 1])
 
 
-def tree_memory_mb(pids: Iterable[int]) -> tuple[float, float]:
-    """Resident memory of processes and all their descendants, from /proc: (RSS summed, PSS summed) in MiB.
+def descendants(pids: Iterable[int]) -> set[int]:
+    """The processes ``pids`` and all their descendants now, from /proc (those that have ended are left out).
 
-    RSS counts pages shared between processes (forked Python workers) once per process; PSS splits them among
-    the sharers, so its sum is what the processes together hold.
-
-    :param pids: the root processes; those that have ended are skipped.
+    :param pids: the root processes.
     """
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -50,11 +48,38 @@ def tree_memory_mb(pids: Iterable[int]) -> tuple[float, float]:
     todo = list(pids)
     while todo:
         pid = todo.pop()
-        if pid not in seen:
+        if pid not in seen and Path(f"/proc/{pid}").exists():
             seen.add(pid)
             todo.extend(children.get(pid, ()))
+    return seen
+
+
+def cpu_seconds(pids: Iterable[int]) -> float:
+    """User and system CPU time the processes ``pids`` have spent so far (not their children's), summed.
+
+    :param pids: the processes; those that have ended count 0.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def tree_memory_mb(pids: Iterable[int]) -> tuple[float, float]:
+    """Resident memory of processes and all their descendants, from /proc: (RSS summed, PSS summed) in MiB.
+
+    RSS counts pages shared between processes (forked Python workers) once per process; PSS splits them among
+    the sharers, so its sum is what the processes together hold.
+
+    :param pids: the root processes; those that have ended are skipped.
+    """
     rss = pss = 0
-    for pid in seen:
+    for pid in descendants(pids):
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 name, _, value = line.partition(":")
