@@ -22,7 +22,7 @@ import orjson
 import uvicorn
 
 from api.filters import LogFilter
-from api.routers.stats import trends_answer, trends_body
+from api.routers.stats import DEFAULT_BUCKETS, DEFAULT_SPLIT, trends_answer, trends_body
 from api.timerange import choose_interval_ms, resolve_range
 
 __all__ = ["bare_proxy", "trends_hop"]
@@ -72,7 +72,7 @@ def trends_hop(es_url: str, index: str) -> Any:
             client.append(aiohttp.ClientSession())
         await _body(receive)
         params = parse_qs(scope["query_string"].decode())
-        split = params.get("split", ["category"])[0]
+        split = params.get("split", [DEFAULT_SPLIT])[0]
         filters = LogFilter.build(
             params.get("q", [""])[0],
             params.get("service"),
@@ -81,7 +81,7 @@ def trends_hop(es_url: str, index: str) -> Any:
             params.get("host"),
         )
         time_range = resolve_range(params.get("from", [None])[0], params.get("to", [None])[0])
-        step_ms = choose_interval_ms(time_range.span_ms, int(params.get("buckets", ["80"])[0]))
+        step_ms = choose_interval_ms(time_range.span_ms, int(params.get("buckets", [DEFAULT_BUCKETS])[0]))
         body = orjson.dumps(trends_body(filters, time_range, step_ms, split))
         async with client[0].post(search, data=body, headers={"Content-Type": "application/json"}) as response:
             result = orjson.loads(await response.read())

@@ -65,7 +65,7 @@ from elasticsearch.helpers import parallel_bulk
 
 from api.filters import LogFilter
 from api.routers.search import search_body
-from api.routers.stats import trends_body
+from api.routers.stats import DEFAULT_BUCKETS, DEFAULT_SPLIT, trends_body
 from api.timerange import choose_interval_ms, resolve_range
 from bench.stats import cpu_seconds, percentile
 from core.config import REPO_ROOT
@@ -276,8 +276,8 @@ def es_bodies(searches: list[dict[str, Any]], trends: list[dict[str, Any]]) -> t
     t_bodies = []
     for p in trends:
         filters, time_range = parts(p)
-        step = choose_interval_ms(time_range.span_ms, 80)
-        t_bodies.append(trends_body(filters, time_range, step, p.get("split", "category")))
+        step = choose_interval_ms(time_range.span_ms, DEFAULT_BUCKETS)
+        t_bodies.append(trends_body(filters, time_range, step, p.get("split", DEFAULT_SPLIT)))
     return s_bodies, t_bodies
 
 
